@@ -1,0 +1,1 @@
+"""POW Liaison: case management for families of soldiers who may be captured or dead."""

@@ -1,0 +1,1 @@
+"""Authentication and authorization: principals, permissions, tokens, passwords, route dependencies."""

@@ -1,0 +1,163 @@
+"""The `liaison` command: serve, migrate, seed, users, audit, openapi."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from sqlalchemy import select
+
+from app import migrations
+from app.audit import chain, system_actor
+from app.auth.permissions import Role
+from app.config import PROJECT_ROOT, get_settings
+from app.db import create_db_engine, create_session_factory
+from app.demo import seed_demo_accounts
+from app.errors import DomainError
+from app.openapi import render_openapi
+from app.staff import service as staff_service
+from app.staff.models import StaffUser
+from app.transaction import unit_of_work
+
+cli = typer.Typer(help="POW Liaison: case management for families of captured or dead soldiers.", no_args_is_help=True)
+users_cli = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+audit_cli = typer.Typer(help="The audit trail.", no_args_is_help=True)
+cli.add_typer(users_cli, name="users")
+cli.add_typer(audit_cli, name="audit")
+
+
+def _factory():  # type: ignore[no-untyped-def]
+    settings = get_settings()
+    return create_session_factory(create_db_engine(settings.database_url), settings)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (LIAISON_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (LIAISON_PORT)")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Serve the API and portal with uvicorn (httptools, uvloop)."""
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        access_log=False,
+        proxy_headers=settings.trust_forwarded_for,
+        log_config=None,
+    )
+
+
+@cli.command()
+def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Apply database migrations (to the latest by default)."""
+    settings = get_settings()
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    migrations.upgrade(settings.database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@cli.command()
+def seed(
+    demo: Annotated[bool, typer.Option(help="Also create demo staff accounts (not in production)")] = False,
+) -> None:
+    """Load reference data; with --demo, demo accounts too. Safe to run again: nothing is duplicated."""
+    settings = get_settings()
+    with unit_of_work(_factory()) as session:
+        if demo and not settings.is_production:
+            result = seed_demo_accounts(session, settings)
+            typer.echo(f"demo accounts: {', '.join(result.created) or 'already present'}")
+            source = "generated for this installation" if result.generated else "unchanged"
+            if settings.demo_password:
+                typer.echo("demo password: the value of LIAISON_DEMO_PASSWORD")
+            else:
+                typer.echo(f"demo password ({source}, kept in var/demo-password): {result.password}")
+        elif demo:
+            typer.echo("demo accounts are never created in production", err=True)
+
+
+@users_cli.command("create")
+def users_create(
+    username: str,
+    email: str,
+    role: Annotated[list[Role], typer.Option("--role", help="Repeat for several roles")],
+    full_name: Annotated[str | None, typer.Option(help="Defaults to the user name")] = None,
+) -> None:
+    """Create a staff user; the password is asked for (or read from stdin when not a terminal)."""
+    password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if len(password) < 12:
+        typer.echo("password must have at least 12 characters", err=True)
+        raise typer.Exit(2)
+    try:
+        with unit_of_work(_factory()) as session:
+            user = staff_service.create_user(
+                session,
+                actor=system_actor(),
+                username=username,
+                email=email,
+                full_name=full_name or username,
+                password=password,
+                roles=[r.value for r in role],
+            )
+            typer.echo(f"created {user.username} ({user.id})")
+    except DomainError as exc:
+        typer.echo(exc.detail, err=True)
+        raise typer.Exit(1) from exc
+
+
+@users_cli.command("list")
+def users_list() -> None:
+    """List staff users."""
+    with unit_of_work(_factory()) as session:
+        for user in session.execute(select(StaffUser).order_by(StaffUser.username)).scalars():
+            state = "active" if user.is_active else "inactive"
+            typer.echo(f"{user.id}  {user.username:24} {state:8} {','.join(user.roles)}")
+
+
+@users_cli.command("deactivate")
+def users_deactivate(username: str) -> None:
+    """Deactivate a user and end their sessions."""
+    with unit_of_work(_factory()) as session:
+        user = session.execute(select(StaffUser).where(StaffUser.username == username.lower())).scalar_one_or_none()
+        if user is None:
+            typer.echo(f"no user {username}", err=True)
+            raise typer.Exit(1)
+        staff_service.update_user(session, actor=system_actor(), user=user, is_active=False)
+        typer.echo(f"deactivated {user.username}")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit hash chain; exit 1 and name the first bad event when it does not verify."""
+    with unit_of_work(_factory()) as session:
+        result = chain.verify(session)
+    if result.ok:
+        typer.echo(f"audit trail verified: {result.events_checked} events")
+        return
+    typer.echo(f"audit trail does NOT verify at event seq={result.first_bad_seq}: {result.reason}", err=True)
+    raise typer.Exit(1)
+
+
+@cli.command()
+def openapi(
+    out: Annotated[Path, typer.Option(help="Where to write")] = PROJECT_ROOT / "openapi" / "openapi.json",
+) -> None:
+    """Write the OpenAPI document of the app to openapi/openapi.json."""
+    out.write_text(render_openapi())
+    typer.echo(f"wrote {out}")
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""The application factory: settings, database, middleware, error handlers, routers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+import app.models  # noqa: F401  (registers every mapped class)
+from app.audit.router import router as audit_router
+from app.auth.router import router as auth_router
+from app.config import Settings, get_settings
+from app.db import create_db_engine, create_session_factory
+from app.errors import install_error_handlers
+from app.health import router as health_router
+from app.logging import configure_logging
+from app.middleware import RequestContextMiddleware
+from app.staff.router import router as staff_router
+
+ROUTERS = [health_router, auth_router, staff_router, audit_router]
+
+DESCRIPTION = """
+POW Liaison helps families learn whether a soldier is held as a prisoner of war or has died, and brings them
+safely to a handover when one is agreed. Staff sign in at `/api/v1/auth/token`; every route states the
+permission it needs. Errors are RFC 9457 problem details.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    docs = not settings.is_production
+    app = FastAPI(
+        title="POW Liaison",
+        version="0.1.0",
+        description=DESCRIPTION,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
+    )
+    engine = create_db_engine(settings.database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = create_session_factory(engine, settings)
+
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(RequestContextMiddleware, trust_forwarded_for=settings.trust_forwarded_for)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,1 @@
+"""Staff accounts: who works in the service and with which roles."""
