@@ -26,7 +26,7 @@ def _url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
+    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -37,8 +37,8 @@ def run_migrations_online() -> None:
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
-            # SQLite cannot ALTER most things in place; batch mode rebuilds tables where needed.
-            render_as_batch=connection.dialect.name == "sqlite",
+            # Autogenerate renders plain operations; a migration that ALTERs a column must wrap it in
+            # `op.batch_alter_table` itself, since SQLite rebuilds the table for most ALTERs.
             compare_type=True,
             render_item=render_item,
         )

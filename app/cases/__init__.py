@@ -1,0 +1,1 @@
+"""Cases: the ministry's work on one sought person, fed by one or more inquiries from relatives."""

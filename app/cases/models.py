@@ -1,0 +1,217 @@
+"""Case, inquiry, timeline, contact log, notes and outcome proposals.
+
+The sought person's particulars are kept on every inquiry as the relative gave them, and once on the case as the
+officers' working summary (seeded from the first inquiry).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, new_id, utcnow
+
+
+class CaseState(StrEnum):
+    OPEN = "open"
+    SEARCHING = "searching"
+    MATCH_PROPOSED = "match_proposed"
+    IN_CAPTIVITY = "in_captivity"
+    DECEASED = "deceased"
+    RELEASED = "released"
+    NOT_FOUND = "not_found"
+    FAMILY_INFORMED = "family_informed"
+    HANDOVER_PLANNED = "handover_planned"
+    HANDOVER_DONE = "handover_done"
+    CLOSED = "closed"
+
+
+class Outcome(StrEnum):
+    IN_CAPTIVITY = "in_captivity"
+    DECEASED = "deceased"
+    RELEASED = "released"
+    NOT_FOUND = "not_found"
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    WEB = "web"
+    WALK_IN = "walk_in"
+
+
+class Relationship(StrEnum):
+    MOTHER = "mother"
+    FATHER = "father"
+    SPOUSE = "spouse"
+    PARTNER = "partner"
+    SIBLING = "sibling"
+    CHILD = "child"
+    OTHER_RELATIVE = "other_relative"
+    OTHER = "other"
+
+
+class Language(StrEnum):
+    RU = "ru"
+    UK = "uk"
+    EN = "en"
+
+
+class SoughtPerson:
+    """Columns describing the sought person, shared by `Case` (working summary) and `Inquiry` (as told)."""
+
+    sought_surname: Mapped[str | None] = mapped_column(String(100))
+    sought_given_name: Mapped[str | None] = mapped_column(String(100))
+    sought_patronymic: Mapped[str | None] = mapped_column(String(100))
+    sought_date_of_birth: Mapped[str | None] = mapped_column(String(10))
+    """Full or partial: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`."""
+    sought_place_of_birth: Mapped[str | None] = mapped_column(String(200))
+    sought_military_unit: Mapped[str | None] = mapped_column(String(100))
+    sought_rank: Mapped[str | None] = mapped_column(String(100))
+    sought_service_number: Mapped[str | None] = mapped_column(String(40))
+
+
+class Case(SoughtPerson, Base):
+    __tablename__ = "case"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    """`PW-XXXX-XXXX`: Crockford base32 with a check character; read over the phone, not enumerable."""
+    state: Mapped[str] = mapped_column(String(24), default=CaseState.OPEN.value, index=True)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    """The confirmed outcome the family may see; a `deceased` proposal is not an outcome until confirmed."""
+    outcome_confirmed_at: Mapped[datetime | None]
+    priority: Mapped[str] = mapped_column(String(8), default="normal")
+    assigned_officer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    first_response_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    first_responded_at: Mapped[datetime | None]
+    next_review_at: Mapped[datetime | None] = mapped_column(index=True)
+    needs_review: Mapped[bool] = mapped_column(default=False)
+    """Set when something new (registry candidates, a crossing closure) asks an officer to look again."""
+    review_reason: Mapped[str | None] = mapped_column(String(200))
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case.id"))
+    sought_name_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    """Folded surname + given name for accent- and case-insensitive duplicate search."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    family_updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    """When something the family can see last changed (the portal's "last update")."""
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (Index("ix_case_sought_service_number", "sought_service_number"),)
+
+
+class Inquiry(SoughtPerson, Base):
+    """One contact from one requester, with the sought person's particulars as that requester knows them."""
+
+    __tablename__ = "inquiry"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    received_at: Mapped[datetime]
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_user.id"))
+    """The operator who logged it; none for the public web form."""
+    requester_name: Mapped[str] = mapped_column(String(200))
+    requester_name_key: Mapped[str] = mapped_column(String(200), index=True)
+    requester_relationship: Mapped[str] = mapped_column(String(16))
+    requester_phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    """E.164."""
+    requester_email: Mapped[str | None] = mapped_column(String(254), index=True)
+    requester_language: Mapped[str] = mapped_column(String(2), default=Language.RU.value)
+    requester_city: Mapped[str | None] = mapped_column(String(100))
+    requester_country: Mapped[str | None] = mapped_column(String(2))
+    """ISO 3166-1 alpha-2."""
+    consent_store: Mapped[bool]
+    consent_contact_email: Mapped[bool] = mapped_column(default=False)
+    consent_contact_phone: Mapped[bool] = mapped_column(default=False)
+    sought_last_contact_date: Mapped[date | None]
+    sought_last_contact_place: Mapped[str | None] = mapped_column(String(200))
+    sought_distinguishing_marks: Mapped[str | None] = mapped_column(Text)
+    sought_notes: Mapped[str | None] = mapped_column(Text)
+    message_subject: Mapped[str | None] = mapped_column(String(300))
+    message_sender: Mapped[str | None] = mapped_column(String(300))
+    message_body: Mapped[str | None] = mapped_column(Text)
+    """For email and web: the original message, verbatim."""
+    operator_notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class CaseEvent(Base):
+    """The case timeline: every transition, assignment, attachment, proposal and decision."""
+
+    __tablename__ = "case_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    """A staff user id, `family:<reference>`, or `system`."""
+    kind: Mapped[str] = mapped_column(String(40))
+    """`opened`, `transitioned`, `outcome_proposed`, `outcome_confirmed`, `assigned`, `inquiry_attached`, ..."""
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str | None] = mapped_column(String(24))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class OutcomeProposal(Base):
+    """A proposed change of outcome that needs a second person (recording or reverting `deceased`)."""
+
+    __tablename__ = "outcome_proposal"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    """`record` (set the outcome) or `revert` (undo a confirmed one)."""
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    from_state: Mapped[str] = mapped_column(String(24))
+    to_state: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str] = mapped_column(Text)
+    proposed_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_user.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    """`pending`, `confirmed`, `rejected`, `withdrawn`."""
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_user.id"))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseContact(Base):
+    """The contact log: every call, email or portal message to or from the family."""
+
+    __tablename__ = "case_contact"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    inquiry_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inquiry.id"))
+    """Which requester, when known."""
+    direction: Mapped[str] = mapped_column(String(8))
+    """`inbound` (from the family) or `outbound` (to the family)."""
+    channel: Mapped[str] = mapped_column(String(10))
+    """`phone`, `email`, `portal`, `walk_in`, `letter`."""
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    summary: Mapped[str] = mapped_column(Text)
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_user.id"))
+    visible_to_family: Mapped[bool] = mapped_column(default=False)
+    """An outbound message the family reads on the portal, or the family's own portal message."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseNote(Base):
+    """Staff notes. `internal` notes never reach operators or families."""
+
+    __tablename__ = "case_note"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_user.id"))
+    visibility: Mapped[str] = mapped_column(String(10), default="internal")
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

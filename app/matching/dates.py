@@ -1,0 +1,177 @@
+"""Partial dates of birth and their graded comparison.
+
+Families often know only the year, or the year and month; registries sometimes record only the year; day and month
+get swapped between the Russian (DD.MM.YYYY) and ISO (YYYY-MM-DD) habits, and a year is sometimes off by one.
+`compare_dates` turns each of those situations into a verdict, a likelihood ratio and a sentence an officer can read.
+
+Likelihood ratios are P(observation | same person) / P(observation | different person). The "different person"
+side assumes birth dates spread evenly over `BIRTH_YEARS_SPAN` years (soldiers' ages span roughly 18–60); the
+"same person" side encodes how often each kind of error happens in hand-copied records (see docs/matching.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+BIRTH_YEARS_SPAN = 40
+_DAYS = 365.25
+
+_ISO = re.compile(r"^\s*(\d{4})(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?\s*$")
+_DMY = re.compile(r"^\s*(\d{1,2})[-./](\d{1,2})[-./](\d{4})\s*$")
+_MY = re.compile(r"^\s*(\d{1,2})[-./](\d{4})\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date of birth known to year, year-month or full-day precision."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def iso(self) -> str:
+        """The date written as "YYYY", "YYYY-MM" or "YYYY-MM-DD"."""
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def is_full(self) -> bool:
+        """True when day, month and year are all known."""
+        return self.day is not None
+
+
+def _valid(year: int, month: int | None, day: int | None) -> bool:
+    if not 1850 <= year <= 2100:
+        return False
+    if month is None:
+        return day is None
+    if day is None:
+        return 1 <= month <= 12
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_date(text: str | None) -> PartialDate | None:
+    """Parse "1998", "1998-05", "1998-05-03", "03.05.1998", "05.1998" (and / or - separators); None if unusable.
+
+    An impossible full date (e.g. 1998-13-03) is kept when swapping day and month makes it valid, since that is what
+    the writer most likely meant; otherwise only its year survives.
+    """
+    if not text:
+        return None
+    year: int
+    month: int | None = None
+    day: int | None = None
+    if m := _ISO.match(text):
+        year = int(m.group(1))
+        month = int(m.group(2)) if m.group(2) else None
+        day = int(m.group(3)) if m.group(3) else None
+    elif m := _DMY.match(text):
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := _MY.match(text):
+        month, year = int(m.group(1)), int(m.group(2))
+    else:
+        return None
+    if _valid(year, month, day):
+        return PartialDate(year, month, day)
+    if day is not None and month is not None and _valid(year, day, month):
+        return PartialDate(year, day, month)
+    return PartialDate(year) if _valid(year, None, None) else None
+
+
+@dataclass(frozen=True, slots=True)
+class DateComparison:
+    """Outcome of comparing the sought person's date of birth with a registry record's."""
+
+    verdict: str
+    likelihood_ratio: float
+    detail: str
+
+
+# P(observation | same person): how often each discrepancy appears between two records of one man.
+_M_EXACT = 0.85
+_M_SWAP = 0.03
+_M_OFF_YEAR = 0.03
+_M_DAY_DIFFERS = 0.02
+_M_MONTH_DAY_DIFFER = 0.03
+_M_MISMATCH = 0.02
+
+
+def _u_year() -> float:
+    return 1.0 / BIRTH_YEARS_SPAN
+
+
+def compare_dates(query: PartialDate | None, record: PartialDate | None) -> DateComparison:
+    """Grade how well a sought date of birth agrees with a recorded one, at the precision both sides share."""
+    if query is None or record is None:
+        side = "the inquiry" if query is None else "the registry record"
+        return DateComparison("missing", 1.0, f"not given in {side}")
+    u_year = _u_year()
+    u_month = u_year / 12
+    u_day = u_year / _DAYS
+    shared_day = query.day is not None and record.day is not None
+    shared_month = query.month is not None and record.month is not None
+    year_diff = abs(query.year - record.year)
+
+    if shared_day:
+        q_md = (query.month, query.day)
+        r_md = (record.month, record.day)
+        if year_diff == 0 and q_md == r_md:
+            return DateComparison("exact", _M_EXACT / u_day, f"{record.iso()} matches exactly")
+        if year_diff == 0 and q_md == (record.day, record.month):
+            return DateComparison(
+                "partial", _M_SWAP / u_day, f"year matches, day/month swapped ({query.iso()} vs {record.iso()})"
+            )
+        if year_diff == 1 and q_md == r_md:
+            return DateComparison(
+                "partial",
+                _M_OFF_YEAR / (2 * u_day),
+                f"day and month match, year off by one ({query.year} vs {record.year})",
+            )
+        if year_diff == 1 and q_md == (record.day, record.month):
+            return DateComparison(
+                "partial",
+                _M_SWAP * _M_OFF_YEAR / (2 * u_day),
+                f"day/month swapped and year off by one ({query.iso()} vs {record.iso()})",
+            )
+        if year_diff == 0 and query.month == record.month:
+            return DateComparison(
+                "partial", _M_DAY_DIFFERS / u_month, f"year and month match, day differs ({query.iso()} vs {record.iso()})"
+            )
+        if year_diff == 0:
+            return DateComparison(
+                "partial", _M_MONTH_DAY_DIFFER / u_year, f"year matches, day and month differ ({query.iso()} vs {record.iso()})"
+            )
+        return DateComparison("mismatch", _M_MISMATCH, f"{query.iso()} vs {record.iso()}")
+
+    precision = "year and month" if shared_month else "year"
+    coarser = "the inquiry" if (query.month is None or (shared_month and query.day is None)) else "the registry record"
+    if shared_month:
+        if year_diff == 0 and query.month == record.month:
+            return DateComparison(
+                "partial", _M_EXACT / u_month, f"year and month match ({coarser} gives only {precision})"
+            )
+        if year_diff == 0:
+            return DateComparison(
+                "partial", _M_MONTH_DAY_DIFFER / u_year, f"year matches, month differs ({query.iso()} vs {record.iso()})"
+            )
+        if year_diff == 1 and query.month == record.month:
+            return DateComparison(
+                "partial", _M_OFF_YEAR / (2 * u_month), f"month matches, year off by one ({query.year} vs {record.year})"
+            )
+        return DateComparison("mismatch", _M_MISMATCH, f"{query.iso()} vs {record.iso()}")
+    if year_diff == 0:
+        return DateComparison("partial", _M_EXACT / u_year, f"year {record.year} matches ({coarser} gives only the year)")
+    if year_diff == 1:
+        return DateComparison(
+            "partial", _M_OFF_YEAR / (2 * u_year), f"year off by one ({query.year} vs {record.year})"
+        )
+    return DateComparison("mismatch", _M_MISMATCH, f"{query.iso()} vs {record.iso()}")
