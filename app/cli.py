@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 import uvicorn
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from app import migrations
 from app.audit import chain, system_actor
@@ -30,7 +31,7 @@ cli.add_typer(users_cli, name="users")
 cli.add_typer(audit_cli, name="audit")
 
 
-def _factory():  # type: ignore[no-untyped-def]
+def _factory() -> sessionmaker[Session]:
     settings = get_settings()
     return create_session_factory(create_db_engine(settings.database_url), settings)
 

@@ -6,8 +6,9 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from app.audit import Actor, record
@@ -142,11 +143,12 @@ def refresh(session: Session, settings: Settings, *, refresh_token: str) -> Toke
     if stored is None or stored.session_id != session_id:
         raise Unauthorized("The refresh token is not valid.")
     # Atomic claim: of two concurrent uses of one token exactly one updates the row.
-    claimed = session.execute(
+    result = session.execute(
         update(RefreshToken)
         .where(RefreshToken.jti_hash == stored.jti_hash, RefreshToken.used_at.is_(None))
         .values(used_at=utcnow())
-    ).rowcount
+    )
+    claimed = cast(CursorResult[Any], result).rowcount
     auth_session = session.get(AuthSession, session_id)
     user = session.get(StaffUser, auth_session.user_id) if auth_session else None
     if claimed != 1:

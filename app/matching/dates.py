@@ -144,11 +144,15 @@ def compare_dates(query: PartialDate | None, record: PartialDate | None) -> Date
             )
         if year_diff == 0 and query.month == record.month:
             return DateComparison(
-                "partial", _M_DAY_DIFFERS / u_month, f"year and month match, day differs ({query.iso()} vs {record.iso()})"
+                "partial",
+                _M_DAY_DIFFERS / u_month,
+                f"year and month match, day differs ({query.iso()} vs {record.iso()})",
             )
         if year_diff == 0:
             return DateComparison(
-                "partial", _M_MONTH_DAY_DIFFER / u_year, f"year matches, day and month differ ({query.iso()} vs {record.iso()})"
+                "partial",
+                _M_MONTH_DAY_DIFFER / u_year,
+                f"year matches, day and month differ ({query.iso()} vs {record.iso()})",
             )
         return DateComparison("mismatch", _M_MISMATCH, f"{query.iso()} vs {record.iso()}")
 
@@ -161,17 +165,21 @@ def compare_dates(query: PartialDate | None, record: PartialDate | None) -> Date
             )
         if year_diff == 0:
             return DateComparison(
-                "partial", _M_MONTH_DAY_DIFFER / u_year, f"year matches, month differs ({query.iso()} vs {record.iso()})"
+                "partial",
+                _M_MONTH_DAY_DIFFER / u_year,
+                f"year matches, month differs ({query.iso()} vs {record.iso()})",
             )
         if year_diff == 1 and query.month == record.month:
             return DateComparison(
-                "partial", _M_OFF_YEAR / (2 * u_month), f"month matches, year off by one ({query.year} vs {record.year})"
+                "partial",
+                _M_OFF_YEAR / (2 * u_month),
+                f"month matches, year off by one ({query.year} vs {record.year})",
             )
         return DateComparison("mismatch", _M_MISMATCH, f"{query.iso()} vs {record.iso()}")
     if year_diff == 0:
-        return DateComparison("partial", _M_EXACT / u_year, f"year {record.year} matches ({coarser} gives only the year)")
-    if year_diff == 1:
         return DateComparison(
-            "partial", _M_OFF_YEAR / (2 * u_year), f"year off by one ({query.year} vs {record.year})"
+            "partial", _M_EXACT / u_year, f"year {record.year} matches ({coarser} gives only the year)"
         )
+    if year_diff == 1:
+        return DateComparison("partial", _M_OFF_YEAR / (2 * u_year), f"year off by one ({query.year} vs {record.year})")
     return DateComparison("mismatch", _M_MISMATCH, f"{query.iso()} vs {record.iso()}")
