@@ -12,13 +12,14 @@ import uvicorn
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import migrations
+from app import job_handlers, migrations
 from app.audit import chain, system_actor
 from app.auth.permissions import Role
 from app.config import PROJECT_ROOT, get_settings
 from app.db import create_db_engine, create_session_factory
 from app.demo import seed_demo_accounts
 from app.errors import DomainError
+from app.jobs.queue import run_forever, run_pending
 from app.openapi import render_openapi
 from app.staff import service as staff_service
 from app.staff.models import StaffUser
@@ -148,6 +149,19 @@ def audit_verify() -> None:
 
 
 @cli.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="Run the jobs that are due, then exit")] = False,
+    poll: Annotated[float, typer.Option(help="Seconds between polls when idle")] = 2.0,
+) -> None:
+    """Process background jobs (mail, registry imports, re-matching). Run several for more throughput."""
+    factory = _factory()
+    if once:
+        typer.echo(f"ran {run_pending(factory)} jobs")
+        return
+    run_forever(factory, poll_seconds=poll)
+
+
+@cli.command()
 def openapi(
     out: Annotated[Path, typer.Option(help="Where to write")] = PROJECT_ROOT / "openapi" / "openapi.json",
 ) -> None:
@@ -157,6 +171,7 @@ def openapi(
 
 
 def main() -> None:
+    assert job_handlers  # imported for its side effect: every job kind is registered
     cli()
 
 

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     login_window_minutes: int = 15
     first_response_hours: int = 48
     trust_forwarded_for: bool = False
+    embedded_worker: bool | None = None
+    """Run background jobs in a thread of the server process. Default: on in development (so `make run` needs no
+    second process), off elsewhere, where `liaison worker` processes do the work."""
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -57,6 +60,10 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def runs_embedded_worker(self) -> bool:
+        return self.embedded_worker if self.embedded_worker is not None else self.environment == "development"
 
     @property
     def effective_audit_salt(self) -> str:

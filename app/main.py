@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+import app.job_handlers
 import app.models  # noqa: F401  (registers every mapped class)
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
@@ -12,6 +17,7 @@ from app.config import Settings, get_settings
 from app.db import create_db_engine, create_session_factory
 from app.errors import install_error_handlers
 from app.health import router as health_router
+from app.jobs.queue import run_forever
 from app.logging import configure_logging
 from app.middleware import RequestContextMiddleware
 from app.staff.router import router as staff_router
@@ -25,6 +31,26 @@ permission it needs. Errors are RFC 9457 problem details.
 """
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    stop = threading.Event()
+    thread = None
+    if app.state.settings.runs_embedded_worker:
+        thread = threading.Thread(
+            target=run_forever,
+            args=(app.state.session_factory,),
+            kwargs={"poll_seconds": 2.0, "should_stop": stop.is_set},
+            name="embedded-worker",
+            daemon=True,
+        )
+        thread.start()
+    yield
+    stop.set()
+    if thread is not None:
+        thread.join(timeout=5)
+    app.state.engine.dispose()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
@@ -36,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/docs" if docs else None,
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
+        lifespan=lifespan,
     )
     engine = create_db_engine(settings.database_url)
     app.state.settings = settings

@@ -34,10 +34,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--db", choices=("both", *BACKENDS), default="both", help="database backends to test against")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "backends(*names): run a database test only on these backends (a feature one lacks)"
+    )
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
         chosen = metafunc.config.getoption("--db")
         backends = BACKENDS if chosen == "both" else (chosen,)
+        marker = metafunc.definition.get_closest_marker("backends")
+        if marker is not None:
+            backends = tuple(b for b in backends if b in marker.args)
         metafunc.parametrize("backend", backends, indirect=True)
 
 

@@ -1,4 +1,4 @@
-"""foundation: staff users, sign-in sessions, login throttling, the audit trail
+"""foundation: staff users, sign-in sessions, login throttling, the audit trail, the job queue
 
 Revision ID: 0001
 Revises:
@@ -121,8 +121,29 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PG_APPEND_ONLY)
 
+    op.create_table(
+        "job",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("kind", sa.String(length=60), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("max_attempts", sa.Integer(), nullable=False),
+        sa.Column("run_after", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("locked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("dedupe_key", sa.String(length=120), nullable=True),
+        sa.Column("last_error", sa.String(length=200), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job")),
+        sa.UniqueConstraint("dedupe_key", name=op.f("uq_job_dedupe_key")),
+    )
+    op.create_index("ix_job_status_run_after", "job", ["status", "run_after"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_job_status_run_after", table_name="job")
+    op.drop_table("job")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event")
         op.execute("DROP TRIGGER IF EXISTS audit_event_no_update ON audit_event")

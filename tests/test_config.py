@@ -1,0 +1,37 @@
+import pytest
+from pydantic import ValidationError
+
+from app.config import Settings
+from app.main import create_app
+
+STRONG_KEY = "k" * 48
+PG_URL = "postgresql+psycopg://liaison@db/liaison"
+
+
+def test_production_refuses_missing_or_short_signing_key():
+    with pytest.raises(ValidationError, match="LIAISON_JWT_SIGNING_KEY"):
+        Settings(environment="production", database_url=PG_URL)
+    with pytest.raises(ValidationError, match="LIAISON_JWT_SIGNING_KEY"):
+        Settings(environment="production", database_url=PG_URL, jwt_signing_key="short")
+
+
+def test_production_refuses_sqlite():
+    with pytest.raises(ValidationError, match="PostgreSQL"):
+        Settings(environment="production", jwt_signing_key=STRONG_KEY)
+
+
+def test_production_disables_docs():
+    app = create_app(Settings(environment="production", database_url=PG_URL, jwt_signing_key=STRONG_KEY))
+    assert app.docs_url is None and app.openapi_url is None
+
+
+def test_settings_read_from_environment(monkeypatch):
+    monkeypatch.setenv("LIAISON_PORT", "8123")
+    monkeypatch.setenv("LIAISON_ACCESS_TOKEN_MINUTES", "5")
+    settings = Settings()
+    assert settings.port == 8123 and settings.access_token_minutes == 5
+
+
+def test_access_tokens_cannot_outlive_fifteen_minutes():
+    with pytest.raises(ValidationError):
+        Settings(access_token_minutes=60)
