@@ -27,8 +27,10 @@ lint: install
 typecheck: install
 	$(BIN)/mypy app
 
+# pytest exits 5 when it collected no tests: that is a broken suite, not a pass.
 pytest: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 test: lint typecheck pytest
 
