@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from app.matching.model import Verdict
+
 BIRTH_YEARS_SPAN = 40
 _DAYS = 365.25
 
@@ -91,7 +93,7 @@ def parse_date(text: str | None) -> PartialDate | None:
 class DateComparison:
     """Outcome of comparing the sought person's date of birth with a registry record's."""
 
-    verdict: str
+    verdict: Verdict
     likelihood_ratio: float
     detail: str
 

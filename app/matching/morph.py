@@ -44,6 +44,28 @@ _LAT_RULES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
 )
 
 
+_FRENCH_MARKERS = re.compile(r"ou|tch|dj|ine$|ie$")
+_FRENCH = ((re.compile(r"ou"), "u"), (re.compile(r"tch"), "ch_"), (re.compile(r"ch"), "sh"), (re.compile(r"ch_"), "ch"),
+           (re.compile(r"dj"), "dzh"), (re.compile(r"j"), "zh"), (re.compile(r"(?<=[nl])e$"), ""))  # fmt: skip
+
+
+def _latin_readings(token: str) -> list[str]:
+    """Other readings of a Latin spelling whose letters mean different sounds under other standards.
+
+    GOST 7.79-B, GOST 7034 and scientific transliteration write х as "x" (Mixail), where English-style spellings
+    write кс (Alexei); Soviet passports before 1997 used French transcription (Khoudorojkov, Iourii, Chergine).
+    """
+    readings: list[str] = []
+    if "x" in token:
+        readings.append(token.replace("x", "kh"))
+    if _FRENCH_MARKERS.search(token):
+        french = token
+        for pattern, replacement in _FRENCH:
+            french = pattern.sub(replacement, french)
+        readings.append(french)
+    return readings
+
+
 @lru_cache(maxsize=2)
 def _analyzer(lang: str) -> pymorphy3.MorphAnalyzer:
     import pymorphy3
@@ -65,7 +87,7 @@ def _morph_forms(token: str, role: Role) -> list[str]:
     lang = "uk" if looks_ukrainian(token) else "ru"
     try:
         parses = _analyzer(lang).parse(token)
-    except Exception:  # noqa: BLE001 - a missing dictionary must not break lookups; rules still apply
+    except Exception:
         return []
     wanted = _ROLE_TAG[role]
     preferred: list[str] = []
@@ -97,6 +119,7 @@ def nominative_forms(token: str, role: Role) -> tuple[str, ...]:
         forms += _rule_forms(cleaned, cyrillic=True)
     elif script == "latin":
         forms += _rule_forms(cleaned, cyrillic=False)
+        forms += _latin_readings(cleaned)
     unique: list[str] = []
     for form in forms:
         if form and form not in unique:
@@ -113,6 +136,6 @@ def is_dictionary_given_name(token: str) -> bool:
     lang = "uk" if looks_ukrainian(cleaned) else "ru"
     try:
         parses = _analyzer(lang).parse(cleaned)
-    except Exception:  # noqa: BLE001 - see _morph_forms
+    except Exception:
         return False
     return any("Name" in p.tag and p.score >= 0.3 for p in parses[:3])

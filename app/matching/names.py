@@ -2,7 +2,7 @@
 
 Surnames need no table: their phonetic skeleton (see `translit`) already merges Russian, Ukrainian and Latin
 spellings. Given names do not always: Микола/Николай, Юхим/Ефим, Саша/Александр differ in their consonants. The
-table in `data/given_names.tsv` (sources in its header and in docs/matching.md) maps every Russian canonical name,
+table in `data/given_names.txt` (sources in its header and in docs/matching.md) maps every Russian canonical name,
 its Ukrainian forms and its diminutives onto one **canonical id** (the vowel skeleton of the Russian canonical
 form). Lookup goes by vowel skeleton first (so every transliteration of a listed form is found), then by consonant
 skeleton of the canonical and Ukrainian forms (so letter-by-letter transcriptions such as Миколай or Владімір are
@@ -46,14 +46,14 @@ class _Table:
 
 
 def _load_table() -> _Table:
-    text = resources.files("app.matching").joinpath("data/given_names.tsv").read_text(encoding="utf-8")
+    text = resources.files("app.matching").joinpath("data/given_names.txt").read_text(encoding="utf-8")
     by_vowels: dict[str, dict[str, tuple[str, FormKind]]] = {}
     by_consonants: dict[str, dict[str, tuple[str, FormKind]]] = {}  # consonants -> {form vowels: (id, kind)}
     display: dict[str, str] = {}
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        canonical, _gender, ukrainian, diminutives = (line.split("\t") + ["", "", ""])[:4]
+        canonical, _gender, ukrainian, diminutives = [*line.split("\t"), "", "", ""][:4]
         cid = vowel_skeleton(canonical)
         display.setdefault(cid, canonical)
         forms: list[tuple[str, FormKind]] = [(canonical, "canonical")]

@@ -14,7 +14,7 @@ from typing import Literal
 Script = Literal["cyrillic", "latin", "mixed", "none"]
 
 _APOSTROPHES = "'’‘ʼʹʺ`´ʻ\u02bc\u2032"
-_DROP = str.maketrans("", "", _APOSTROPHES + "-‐‑‒–—­. ")
+_DROP = str.maketrans("", "", _APOSTROPHES + "-‐‑‒–—­.·• ")
 _SPLIT = re.compile(r"[\s,;/()]+")
 _UKRAINIAN_ONLY = frozenset("іїєґ")
 _HAS_CYRILLIC = re.compile(r"[а-яёіїєґў]")

@@ -41,14 +41,14 @@ _LATIN_DIACRITICS: dict[str, str] = {
 }  # fmt: skip
 
 _DIGRAPHS: tuple[tuple[str, str], ...] = (
-    ("shch", "s"), ("shh", "s"), ("sch", "s"), ("tch", "c"), ("ch", "c"), ("sh", "s"), ("zh", "z"),
+    ("shch", "s"), ("shh", "s"), ("sch", "s"), ("tch", "c"), ("tc", "c"), ("ch", "c"), ("sh", "s"), ("zh", "z"),
     ("kh", "h"), ("ts", "c"), ("tz", "c"), ("cz", "c"), ("ph", "f"), ("x", "ks"), ("w", "v"),
     ("q", "k"), ("h", "g"), ("y", "i"), ("j", "i"),
 )  # fmt: skip
 
 _NON_LETTER = re.compile(r"[^a-z]")
 _RUNS = re.compile(r"(.)\1+")
-_GLIDE_E = re.compile(r"i[eo]")
+_GLIDE_E = re.compile(r"ie|(?<=[^aeiou])io")
 _VOWELS = re.compile(r"[aeiou]")
 
 
@@ -87,10 +87,13 @@ def vowel_skeleton(token: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def consonant_skeleton(token: str) -> str:
-    """The vowel skeleton without vowels (runs collapsed again): the retrieval form of a name token."""
-    return _RUNS.sub(r"\1", _VOWELS.sub("", vowel_skeleton(token)))
+    """The vowel skeleton without its vowels: the retrieval form of a name token.
+
+    Consonant runs exposed by dropping vowels are kept (Калинин `klnn`), so a dropped syllable stays one edit away.
+    """
+    return _VOWELS.sub("", vowel_skeleton(token))
 
 
 def skeleton_from_vowels(vowels: str) -> str:
     """Consonant skeleton of a string that is already a vowel skeleton (for derived forms such as stems)."""
-    return _RUNS.sub(r"\1", _VOWELS.sub("", vowels))
+    return _VOWELS.sub("", vowels)

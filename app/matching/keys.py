@@ -1,0 +1,153 @@
+"""Retrieval keys (stored per registry person, probed per query) and frequency keys (counted registry-wide).
+
+Retrieval is `SELECT person_id, count(*) … WHERE key IN (:query keys) GROUP BY person_id ORDER BY count(*) DESC
+LIMIT N`, so a key must be (1) *selective*: at a 1,000,000-person registry no key may stand for more than a few
+hundred persons, hence every key combines two facts; and (2) *robust*: the true person must share at least one key
+with any reasonable query, even when the surname is misspelt, the given name is a nickname, the patronymic or the
+day of birth is missing, or day and month are swapped. Keys are built on consonant skeletons and canonical name ids
+(see `translit`, `names`), so transliterations, Ukrainian spellings and most case endings fall into the same key.
+
+Key kinds (S = surname consonant skeleton, G = given-name canonical id, P = father's-name id of the patronymic,
+Y = birth year, D = full birth date):
+
+| kind | content | finds the person when … |
+|---|---|---|
+| `sg:` | S·G | surname and given name agree (no date, no patronymic) |
+| `sy:` | S·Y | given name is an unknown nickname or misspelt |
+| `sd:` | S·D | as above, full date; swapped and ±1-year dates are probed |
+| `sp:` | S·P | given name unknown and no date |
+| `gp:` | G·P·Y | surname misspelt (±1 year probed) |
+| `gd:` | G·D | surname misspelt and no patronymic (swapped / ±1-year dates probed) |
+| `xd:` | S with one consonant deleted·G | surname misspelt by one consonant, nothing else known (the "symmetric
+  deletion" scheme: a record stores its deletions, a query probes its own skeleton and its deletions, so one
+  substitution, insertion or deletion on either side still shares a key) |
+| `sn:` | service number | the number alone identifies the person |
+| `s:`  | S | last resort, probed only when the query holds nothing to combine S with |
+
+Records emit every kind they have data for (about ten keys). Queries emit the kinds they can build, over all
+readings and nominative hypotheses; the count of shared keys ranks candidates before scoring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from app.matching.dates import PartialDate
+from app.matching.model import LookupQuery, PersonRecord
+from app.matching.parse import NameField, ParsedPerson, parse_query, parse_record
+
+_MAX_KEY = 64
+
+
+def _surnames(field: NameField | None) -> list[str]:
+    if field is None:
+        return []
+    out: list[str] = []
+    for f in field.forms:
+        if f.consonants and f.consonants not in out:
+            out.append(f.consonants)
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _deletions(skeleton: str) -> frozenset[str]:
+    """The skeleton with each one of its letters left out."""
+    return frozenset(skeleton[:i] + skeleton[i + 1 :] for i in range(len(skeleton)))
+
+
+def _ids(field: NameField | None) -> tuple[str, ...]:
+    return field.ids if field is not None else ()
+
+
+def _record_dates(dob: PartialDate | None) -> tuple[list[int], list[str]]:
+    if dob is None:
+        return [], []
+    return [dob.year], [dob.iso()] if dob.is_full else []
+
+
+def _query_dates(dob: PartialDate | None) -> tuple[list[int], list[int], list[str]]:
+    """(exact year, year ±1 band, full-date variants: as given, day/month swapped, year ±1)."""
+    if dob is None:
+        return [], [], []
+    years = [dob.year - 1, dob.year, dob.year + 1]
+    if not dob.is_full or dob.month is None or dob.day is None:
+        return [dob.year], years, []
+    variants = [PartialDate(y, dob.month, dob.day) for y in years]
+    if dob.day != dob.month and dob.day <= 12:
+        variants.append(PartialDate(dob.year, dob.day, dob.month))
+    return [dob.year], years, [v.iso() for v in variants]
+
+
+def _emit(
+    person: ParsedPerson,
+    years: Iterable[int],
+    year_band: Iterable[int],
+    dates: Iterable[str],
+    *,
+    is_query: bool,
+) -> set[str]:
+    keys: set[str] = set()
+    surnames = _surnames(person.surname)
+    givens = _ids(person.given)
+    fathers = _ids(person.patronymic)
+    years = list(years)
+    year_band = list(year_band)
+    dates = list(dates)
+    for s in surnames:
+        for g in givens:
+            keys.add(f"sg:{s}|{g}")
+            if len(s) >= 2:
+                keys.update(f"xd:{d}|{g}" for d in _deletions(s))
+            if is_query:
+                keys.add(f"xd:{s}|{g}")
+        keys.update(f"sy:{s}|{y}" for y in years)
+        keys.update(f"sd:{s}|{d}" for d in dates)
+        keys.update(f"sp:{s}|{p}" for p in fathers)
+        if not is_query or not (givens or years or fathers):
+            keys.add(f"s:{s}")
+    for g in givens:
+        for p in fathers:
+            keys.update(f"gp:{g}|{p}|{y}" for y in year_band)
+        keys.update(f"gd:{g}|{d}" for d in dates)
+    if person.service_number:
+        keys.add(f"sn:{person.service_number}")
+    return {k[:_MAX_KEY] for k in keys}
+
+
+def record_keys(record: PersonRecord) -> set[str]:
+    """Retrieval keys to store for one registry person (each ≤ 64 chars, prefixed by its kind)."""
+    person = parse_record(record)
+    years, dates = _record_dates(person.dob)
+    return _emit(person, years, years, dates, is_query=False)
+
+
+def query_keys(query: LookupQuery) -> set[str]:
+    """Keys to probe for a query: every kind a record could share with it, over all readings of the query."""
+    keys: set[str] = set()
+    for person in parse_query(query):
+        years, band, dates = _query_dates(person.dob)
+        keys |= _emit(person, years, band, dates, is_query=True)
+    return keys
+
+
+def _frequency(person: ParsedPerson) -> set[str]:
+    keys: set[str] = set()
+    if person.surname is not None:
+        keys.update(f"fs:{f.vowels}" for f in person.surname.forms if f.vowels)
+    keys.update(f"fg:{g}" for g in _ids(person.given))
+    keys.update(f"fp:{p}" for p in _ids(person.patronymic))
+    return {k[:_MAX_KEY] for k in keys}
+
+
+def frequency_keys(record: PersonRecord) -> set[str]:
+    """Keys whose registry-wide counts the scorer needs: surname vowel skeleton, given id, father's-name id."""
+    return _frequency(parse_record(record))
+
+
+def query_frequency_keys(query: LookupQuery) -> set[str]:
+    """Frequency keys to fetch for a query (over all its readings); pass their counts to `score`."""
+    keys: set[str] = set()
+    for person in parse_query(query):
+        keys |= _frequency(person)
+    return keys
