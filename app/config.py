@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -19,8 +19,46 @@ DEVELOPMENT_SIGNING_KEY = "development-only-signing-key-change-me-0123456789"
 MIN_SIGNING_KEY_BYTES = 32
 
 
+class PortalConfig(BaseModel):
+    """The family portal (`LIAISON_PORTAL__*`): session lifetimes, throttling, the contact channels families see."""
+
+    base_url: str = "http://127.0.0.1:8000"
+    """Where families reach the portal; used in emails."""
+    contact_phone: str = "+7 800 000-00-00"
+    contact_email: str = "family@pow-liaison.example"
+    contact_hours: str = "09:00–21:00 (UTC+3)"
+    """Shown as given (times and zones read the same in every language)."""
+    idle_minutes: int = Field(default=30, ge=5, le=120)
+    absolute_hours: int = Field(default=12, ge=1, le=24)
+    reference_max_failures: int = Field(default=5, ge=3)
+    address_max_failures: int = Field(default=20, ge=5)
+    failure_window_minutes: int = Field(default=60, ge=5)
+    base_delay_seconds: int = Field(default=60, ge=1)
+    max_delay_seconds: int = Field(default=3600, ge=60)
+    inquiries_per_address_per_hour: int = Field(default=5, ge=1)
+    messages_per_session_per_hour: int = Field(default=10, ge=1)
+
+
+class SmtpConfig(BaseModel):
+    """Outgoing mail (`LIAISON_SMTP__*`): which SMTP server to hand messages to, and as whom."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=25, ge=1, le=65535)
+    sender: str = "POW Liaison <no-reply@pow-liaison.example>"
+    security: str = Field(default="none", pattern="^(none|starttls|tls)$")
+    """`none` (a relay on the same host), `starttls` (upgrade on 587) or `tls` (implicit TLS on 465)."""
+    username: str | None = None
+    password: str | None = Field(default=None, repr=False)
+    timeout_seconds: float = Field(default=15.0, gt=0)
+
+
+EXAMPLE_CONTACTS = (PortalConfig().contact_phone, PortalConfig().contact_email)
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LIAISON_", env_file=None, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="LIAISON_", env_file=None, extra="ignore", env_nested_delimiter="__"
+    )
 
     environment: Literal["development", "production", "test"] = "development"
     database_url: str = DEFAULT_SQLITE_URL
@@ -39,7 +77,11 @@ class Settings(BaseSettings):
     login_max_failures: int = 10
     login_window_minutes: int = 15
     first_response_hours: int = 48
+    case_review_days: int = Field(default=7, ge=1, le=90)  # next review of a case after each change of state
+    phone_default_region: str = Field(default="RU", pattern=r"^[A-Z]{2}$")  # for numbers typed without +country
     trust_forwarded_for: bool = False
+    portal: PortalConfig = Field(default_factory=PortalConfig)
+    smtp: SmtpConfig = Field(default_factory=SmtpConfig)
     embedded_worker: bool | None = None
     """Run background jobs in a thread of the server process. Default: on in development (so `make run` needs no
     second process), off elsewhere, where `liaison worker` processes do the work."""
@@ -55,6 +97,10 @@ class Settings(BaseSettings):
             )
         if self.database_url == DEFAULT_SQLITE_URL or self.database_url.startswith("sqlite"):
             raise ValueError("LIAISON_DATABASE_URL must point at PostgreSQL in production")
+        if self.portal.contact_phone in EXAMPLE_CONTACTS or self.portal.contact_email in EXAMPLE_CONTACTS:
+            raise ValueError(
+                "set the contact channels families see (LIAISON_PORTAL__CONTACT_PHONE, LIAISON_PORTAL__CONTACT_EMAIL)"
+            )
         return self
 
     @property

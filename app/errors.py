@@ -7,12 +7,12 @@ Unexpected exceptions become a generic 500 that names only the request id: no st
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.context import request_id_var
@@ -102,7 +102,21 @@ def problem(
     return body
 
 
-def _response(request: Request, body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+HtmlErrorRenderer = Callable[[Request, int, str, dict[str, str]], Response]
+_HTML_ERRORS: dict[str, HtmlErrorRenderer] = {}
+
+
+def register_html_errors(prefix: str, renderer: HtmlErrorRenderer) -> None:
+    """Requests under `prefix` (the family portal's pages) get `renderer(request, status, code, headers)`: an HTML
+    page in the visitor's language instead of problem+json."""
+    _HTML_ERRORS[prefix] = renderer
+
+
+def _response(request: Request, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    path = request.url.path
+    for prefix, renderer in _HTML_ERRORS.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return renderer(request, body["status"], body["type"].rsplit("/", 1)[-1], dict(headers or {}))
     return JSONResponse(body, status_code=body["status"], headers=headers, media_type=PROBLEM_JSON)
 
 
@@ -128,12 +142,12 @@ def validation_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+    async def _domain(request: Request, exc: DomainError) -> Response:
         body = problem(exc.status, exc.code, exc.title, exc.detail, request.url.path, exc.extra)
         return _response(request, body, exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         body = problem(
             422,
             "validation-error",
@@ -145,7 +159,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return _response(request, body)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized", 403: "forbidden"}.get(
             exc.status_code, "http-error"
         )
@@ -154,7 +168,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return _response(request, body, dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.error("unhandled error", exc_info=exc)
         body = problem(
             500,

@@ -20,16 +20,29 @@ def test_production_refuses_sqlite():
         Settings(environment="production", jwt_signing_key=STRONG_KEY)
 
 
+CONTACTS = {"contact_phone": "+380 44 000 00 00", "contact_email": "families@mod.example.org"}
+
+
+def test_production_refuses_example_family_contacts():
+    with pytest.raises(ValidationError, match="LIAISON_PORTAL__CONTACT_PHONE"):
+        Settings(environment="production", database_url=PG_URL, jwt_signing_key=STRONG_KEY)
+
+
 def test_production_disables_docs():
-    app = create_app(Settings(environment="production", database_url=PG_URL, jwt_signing_key=STRONG_KEY))
+    app = create_app(
+        Settings(environment="production", database_url=PG_URL, jwt_signing_key=STRONG_KEY, portal=CONTACTS)
+    )
     assert app.docs_url is None and app.openapi_url is None
 
 
 def test_settings_read_from_environment(monkeypatch):
     monkeypatch.setenv("LIAISON_PORT", "8123")
     monkeypatch.setenv("LIAISON_ACCESS_TOKEN_MINUTES", "5")
+    monkeypatch.setenv("LIAISON_SMTP__HOST", "mail.internal")
+    monkeypatch.setenv("LIAISON_PORTAL__IDLE_MINUTES", "20")
     settings = Settings()
     assert settings.port == 8123 and settings.access_token_minutes == 5
+    assert settings.smtp.host == "mail.internal" and settings.portal.idle_minutes == 20
 
 
 def test_access_tokens_cannot_outlive_fifteen_minutes():

@@ -73,7 +73,8 @@ def require(permission: Permission) -> Any:
             actor=principal.actor,
             action="auth.access_denied",
             target_type="route",
-            target_id=f"{request.method} {request.url.path}",
+            # The route template, not the concrete path: bounded in length, and free of identifiers.
+            target_id=f"{request.method} {getattr(request.scope.get('route'), 'path', request.url.path)}"[:80],
             details={"permission": permission.value},
         )
         # Nothing else has happened in this transaction yet: keep the denial, then refuse.

@@ -1,0 +1,28 @@
+"""The worker side: compose the message from the payload, then one SMTP exchange. Raising means retry later."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app import jobs
+from app.notifications.mailer import build_message, send
+from app.notifications.service import JOB_KIND, composer_for
+
+log = logging.getLogger("app.notifications")
+
+
+@jobs.handler(JOB_KIND)
+def send_email(session: Session, payload: dict[str, Any]) -> None:
+    kind = str(payload.get("kind", ""))
+    email = composer_for(kind)(session, payload)
+    if email is None:
+        log.info("email dropped", extra={"kind": kind})
+        return
+    settings = session.info["settings"].smtp
+    send(
+        settings, build_message(settings, to=email.to, subject=email.subject, body=email.body, language=email.language)
+    )
+    log.info("email sent", extra={"kind": kind})

@@ -1,0 +1,186 @@
+"""The family-safe picture of a case, built in one place so the HTML pages and the JSON API cannot differ.
+
+Only these facts leave this module: the confirmed status (in words), when it last changed for the family, the sought
+person's name as this requester gave it, staff messages meant for this family (to everyone on the case or to this
+requester), this requester's own messages, contact channels, and handover travel instructions once scheduled. Never
+internal or staff notes, other requesters' details, registry data, or a pending (unconfirmed) outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from app.audit import record
+from app.cases.models import Case, CaseContact, CaseState, Inquiry, Outcome
+from app.errors import NotFound
+from app.handovers.instructions import travel_instructions_for_case
+from app.handovers.schemas import TravelInstructions
+from app.portal import texts
+from app.config import PortalConfig
+from app.portal.rendering import translate
+from app.portal.sessions import FamilyContext
+
+S = CaseState
+INFORMED_STATES = frozenset({S.FAMILY_INFORMED, S.HANDOVER_PLANNED, S.HANDOVER_DONE, S.CLOSED})
+MESSAGE_LIMIT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyMessage:
+    occurred_at: datetime
+    from_family: bool
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contacts:
+    phone: str
+    email: str
+    hours: str
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyStatus:
+    reference: str
+    language: str
+    status: str
+    headline: str
+    explanation: list[str]
+    next_steps: list[str]
+    deceased: bool
+    care_note: str | None
+    staff_called_at: datetime | None
+    last_updated_at: datetime
+    sought_person: str | None
+    contacts: Contacts
+    messages: list[FamilyMessage]
+    travel_instructions: TravelInstructions | None
+
+
+def status_key(case: Case) -> str:
+    """The family-facing status for a case's state and confirmed outcome."""
+    state, outcome = CaseState(case.state), case.outcome
+    if state is S.OPEN:
+        return "received"
+    if state in (S.SEARCHING, S.MATCH_PROPOSED):
+        return "searching"
+    if state in (S.IN_CAPTIVITY, S.RELEASED, S.NOT_FOUND, S.DECEASED):
+        return state.value
+    if outcome == Outcome.DECEASED.value:
+        return "deceased"
+    if state in (S.HANDOVER_PLANNED, S.HANDOVER_DONE):
+        return state.value
+    if outcome in {o.value for o in Outcome}:
+        return str(outcome)
+    return "closed" if state is S.CLOSED else "searching"
+
+
+def _staff_called_at(session: Session, case: Case) -> datetime | None:
+    since = case.outcome_confirmed_at
+    query = select(CaseContact.occurred_at).where(
+        CaseContact.case_id == case.id,
+        CaseContact.direction == "outbound",
+        CaseContact.channel.in_(("phone", "walk_in")),
+    )
+    if since is not None:
+        query = query.where(CaseContact.occurred_at >= since)
+    return session.execute(query.order_by(CaseContact.occurred_at).limit(1)).scalar_one_or_none()
+
+
+def _messages(session: Session, case: Case, inquiry_id: object, language: str) -> list[FamilyMessage]:
+    rows = session.execute(
+        select(CaseContact)
+        .where(
+            CaseContact.visible_to_family.is_(True),
+            or_(
+                CaseContact.inquiry_id == inquiry_id,
+                and_(
+                    CaseContact.inquiry_id.is_(None),
+                    CaseContact.case_id == case.id,
+                    CaseContact.direction == "outbound",
+                ),
+            ),
+        )
+        .order_by(CaseContact.occurred_at.desc(), CaseContact.created_at.desc())
+        .limit(MESSAGE_LIMIT)
+    ).scalars()
+    return [FamilyMessage(row.occurred_at, row.direction == "inbound", row.summary) for row in rows]
+
+
+def _sought_person(inquiry: Inquiry) -> str | None:
+    parts = [inquiry.sought_surname, inquiry.sought_given_name, inquiry.sought_patronymic]
+    name = " ".join(part for part in parts if part)
+    return name or None
+
+
+def family_status(
+    session: Session, portal: PortalConfig, family: FamilyContext, *, reference: str | None, language: str
+) -> FamilyStatus:
+    """The signed-in family's case. Asking for any other reference is 404, exactly like a case that does not exist."""
+    case = session.get(Case, family.principal.case_id)
+    inquiry = session.get(Inquiry, family.inquiry_id)
+    if case is None or inquiry is None or (reference is not None and reference != case.reference):
+        raise NotFound("No such case.")
+    key = status_key(case)
+    text = texts.STATUS_TEXTS[key]
+
+    def _(message: str) -> str:
+        return translate(language, message)
+
+    explanation = [_(line) for line in text.explanation]
+    state = CaseState(case.state)
+    deceased = key == "deceased"
+    care_note, called_at = None, None
+    if deceased:
+        called_at = _staff_called_at(session, case)
+        if called_at is not None:
+            care_note = _(texts.CALLED_ON)
+        elif state in INFORMED_STATES:
+            care_note = _(texts.INFORMED)
+        else:
+            care_note = _(texts.WILL_CALL)
+        if state is S.HANDOVER_PLANNED:
+            explanation.append(_(texts.REMAINS_PLANNED))
+        elif state is S.HANDOVER_DONE:
+            explanation.append(_(texts.REMAINS_DONE))
+    if state is S.CLOSED and key != "closed":
+        explanation.append(_(texts.CASE_CLOSED_NOTE))
+    instructions = None
+    if state is S.HANDOVER_PLANNED:
+        instructions = travel_instructions_for_case(session, case.id, language)
+    return FamilyStatus(
+        reference=case.reference,
+        language=language,
+        status=key,
+        headline=_(text.headline),
+        explanation=explanation,
+        next_steps=[_(line) for line in text.next_steps],
+        deceased=deceased,
+        care_note=care_note,
+        staff_called_at=called_at,
+        last_updated_at=case.family_updated_at,
+        sought_person=_sought_person(inquiry),
+        contacts=Contacts(portal.contact_phone, portal.contact_email, portal.contact_hours),
+        messages=_messages(session, case, family.inquiry_id, language),
+        travel_instructions=instructions,
+    )
+
+
+def view_status(
+    session: Session, portal: PortalConfig, family: FamilyContext, *, reference: str | None, language: str
+) -> FamilyStatus:
+    """`family_status`, audited as the family reading its case (`portal.case_viewed`)."""
+    status = family_status(session, portal, family, reference=reference, language=language)
+    record(
+        session,
+        actor=family.principal.actor,
+        action="portal.case_viewed",
+        target_type="case",
+        target_id=family.principal.case_id,
+        details={"status": status.status, "language": language, "via": family.kind},
+    )
+    return status
