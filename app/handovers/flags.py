@@ -1,0 +1,120 @@
+"""Flagging scheduled handovers that a reference-data change affects.
+
+Callers lock the reference row first (the crossing, team or point), then these queries lock the handovers
+(`FOR UPDATE`) before their cases: the same order scheduling uses, so the two cannot deadlock.
+
+A crossing closed (or restricted) for a date range, an escort team marked unavailable, a handover point taken out
+of service: each flags exactly the open, routed handovers it touches, so a coordinator looks at them again. The
+case is marked for review too, and the flag is on its timeline. Nothing is rescheduled automatically.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import Actor, record
+from app.cases.models import Case
+from app.cases.workflow import add_event
+from app.db import utcnow
+from app.handovers.models import ROUTED_OPEN_STATES, Handover
+
+_ROUTED = [s.value for s in ROUTED_OPEN_STATES]
+
+
+def _flag(
+    session: Session, *, actor: Actor, handovers: list[Handover], reason: str, source: dict[str, str]
+) -> list[uuid.UUID]:
+    now = utcnow()
+    for handover in handovers:
+        handover.needs_attention = True
+        handover.attention_reason = reason
+        handover.flagged_at = now
+        case = session.get(Case, handover.case_id)
+        if case is not None:
+            case.needs_review = True
+            case.review_reason = reason[:200]
+            add_event(
+                session,
+                case,
+                actor=actor,
+                kind="handover_flagged",
+                reason=reason,
+                details={"handover_id": str(handover.id), **source},
+            )
+        record(
+            session,
+            actor=actor,
+            action="handover.flagged",
+            target_type="handover",
+            target_id=handover.id,
+            details={"reason": reason, **source},
+        )
+    session.flush()
+    return [h.id for h in handovers]
+
+
+def flag_for_crossing(
+    session: Session, *, actor: Actor, crossing_id: uuid.UUID, first: date, last: date | None, reason: str
+) -> list[uuid.UUID]:
+    """Flag the open handovers routed through `crossing_id` with a travel date in [first, last] (open-ended)."""
+    query = select(Handover).where(
+        Handover.crossing_id == crossing_id, Handover.state.in_(_ROUTED), Handover.travel_date >= first
+    )
+    if last is not None:
+        query = query.where(Handover.travel_date <= last)
+    handovers = list(session.execute(query.order_by(Handover.travel_date, Handover.id).with_for_update()).scalars())
+    return _flag(session, actor=actor, handovers=handovers, reason=reason, source={"crossing_id": str(crossing_id)})
+
+
+def flag_for_team(
+    session: Session, *, actor: Actor, team_id: uuid.UUID, days: Collection[date], reason: str
+) -> list[uuid.UUID]:
+    """Flag the open handovers the team escorts on any of `days`."""
+    if not days:
+        return []
+    handovers = list(
+        session.execute(
+            select(Handover)
+            .where(
+                Handover.escort_team_id == team_id,
+                Handover.state.in_(_ROUTED),
+                Handover.travel_date.in_(sorted(days)),
+            )
+            .order_by(Handover.travel_date, Handover.id)
+            .with_for_update()
+        ).scalars()
+    )
+    return _flag(session, actor=actor, handovers=handovers, reason=reason, source={"escort_team_id": str(team_id)})
+
+
+def flag_for_point(session: Session, *, actor: Actor, point_id: uuid.UUID, since: date, reason: str) -> list[uuid.UUID]:
+    """Flag the open handovers at `point_id` from `since` on (the point was taken out of service)."""
+    handovers = list(
+        session.execute(
+            select(Handover)
+            .where(Handover.point_id == point_id, Handover.state.in_(_ROUTED), Handover.travel_date >= since)
+            .order_by(Handover.travel_date, Handover.id)
+            .with_for_update()
+        ).scalars()
+    )
+    return _flag(session, actor=actor, handovers=handovers, reason=reason, source={"point_id": str(point_id)})
+
+
+def flag_for_team_from(
+    session: Session, *, actor: Actor, team_id: uuid.UUID, since: date, reason: str
+) -> list[uuid.UUID]:
+    """Flag the open handovers the team escorts from `since` on (the team was deactivated)."""
+    handovers = list(
+        session.execute(
+            select(Handover)
+            .where(Handover.escort_team_id == team_id, Handover.state.in_(_ROUTED), Handover.travel_date >= since)
+            .order_by(Handover.travel_date, Handover.id)
+            .with_for_update()
+        ).scalars()
+    )
+    return _flag(session, actor=actor, handovers=handovers, reason=reason, source={"escort_team_id": str(team_id)})

@@ -1,0 +1,159 @@
+"""Acceptance 2: a crossing's status change flags exactly the handovers scheduled through it in that range."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.audit.models import AuditEvent
+from app.transaction import commit
+from tests.handovers.factories import case_state, scheduled_handover
+from tests.reference.factories import build_world
+
+
+def test_close_crossing_for_range_flags_exactly_scheduled_handovers_in_range(
+    client, make_staff, session_factory, db_session
+):
+    world = build_world(session_factory, teams=6, north_capacity=5)
+    coordinator, admin = make_staff("coordinator"), make_staff("admin")
+    day = world.day
+    open_x, hours_x = world.crossings["open"], world.crossings["hours"]
+    north, south = world.points["north"], world.points["south"]
+
+    def book(team: int, crossing, point, when, start="10:00", end="12:00"):
+        return scheduled_handover(
+            client,
+            session_factory,
+            coordinator,
+            crossing=crossing,
+            point=point,
+            team=world.teams[team],
+            day=when,
+            start=start,
+            end=end,
+        )
+
+    inside = book(0, open_x, north, day)
+    inside_later = book(1, open_x, north, day + timedelta(days=2))
+    after_range = book(2, open_x, north, day + timedelta(days=4))
+    other_crossing = book(3, hours_x, south, day, start="14:00", end="15:00")
+    cancelled = book(4, open_x, north, day + timedelta(days=1))
+    client.post(
+        f"/api/v1/handovers/{cancelled['id']}/cancel", json={"reason": "plans changed"}, headers=coordinator.headers
+    )
+
+    response = client.post(
+        f"/api/v1/reference/crossings/{open_x}/statuses",
+        json={
+            "state": "closed",
+            "valid_from": day.isoformat(),
+            "valid_until": (day + timedelta(days=3)).isoformat(),
+            "note": "Closed by the border guard",
+        },
+        headers=coordinator.headers,
+    )
+
+    assert response.status_code == 201, response.text
+    assert sorted(response.json()["affected_handovers"]) == sorted([inside["id"], inside_later["id"]])
+    flagged = client.get("/api/v1/handovers", params={"needs_attention": "true"}, headers=admin.headers)
+    assert flagged.status_code == 403  # admins do no case work
+    flagged = client.get("/api/v1/handovers", params={"needs_attention": "true"}, headers=coordinator.headers)
+    assert {h["id"] for h in flagged.json()["items"]} == {inside["id"], inside_later["id"]}
+    detail = client.get(f"/api/v1/handovers/{inside['id']}", headers=coordinator.headers).json()
+    assert "closed" in detail["attention_reason"] and "Closed by the border guard" in detail["attention_reason"]
+    for untouched in (after_range, other_crossing, cancelled):
+        assert (
+            client.get(f"/api/v1/handovers/{untouched['id']}", headers=coordinator.headers).json()["needs_attention"]
+            is False
+        )
+    assert case_state(session_factory, inside["case_id"])[1] is True
+    assert case_state(session_factory, after_range["case_id"])[1] is False
+    commit(db_session)
+    flagged_events = db_session.execute(
+        select(AuditEvent.target_id).where(AuditEvent.action == "handover.flagged")
+    ).scalars()
+    assert sorted(flagged_events) == sorted([inside["id"], inside_later["id"]])
+
+
+def test_open_status_entry_flags_nothing_and_reschedule_clears_flag(client, make_staff, session_factory):
+    world = build_world(session_factory, teams=2)
+    coordinator = make_staff("coordinator")
+    route = {"crossing": world.crossings["open"], "point": world.points["north"], "day": world.day}
+    booked = scheduled_handover(client, session_factory, coordinator, team=world.teams[0], **route)
+    response = client.post(
+        f"/api/v1/reference/crossings/{world.crossings['open']}/statuses",
+        json={"state": "open", "valid_from": world.day.isoformat()},
+        headers=coordinator.headers,
+    )
+    assert response.json()["affected_handovers"] == []
+    client.post(
+        f"/api/v1/reference/crossings/{world.crossings['open']}/statuses",
+        json={
+            "state": "restricted",
+            "valid_from": world.day.isoformat(),
+            "valid_until": world.day.isoformat(),
+            "note": "Long queues",
+        },
+        headers=coordinator.headers,
+    )
+    assert client.get(f"/api/v1/handovers/{booked['id']}", headers=coordinator.headers).json()["needs_attention"]
+    body = {
+        "crossing_id": str(world.crossings["open"]),
+        "point_id": str(world.points["north"]),
+        "escort_team_id": str(world.teams[0]),
+        "travel_date": world.day.isoformat(),
+        "window_start": "13:00",
+        "window_end": "14:00",
+        "reason": "Later window because of queues",
+    }
+    response = client.post(f"/api/v1/handovers/{booked['id']}/reschedule", json=body, headers=coordinator.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["needs_attention"] is False
+    history = client.get(f"/api/v1/handovers/{booked['id']}/schedule-history", headers=coordinator.headers).json()
+    assert [h["revision"] for h in history] == [1, 2]
+    assert history[0]["superseded_reason"] == "Later window because of queues"
+    assert history[1]["superseded_at"] is None
+
+
+def test_escort_unavailability_flags_team_handovers_on_those_days(client, make_staff, session_factory):
+    world = build_world(session_factory, teams=2)
+    coordinator = make_staff("coordinator")
+    route = {"crossing": world.crossings["open"], "point": world.points["north"]}
+    mine = scheduled_handover(client, session_factory, coordinator, team=world.teams[0], day=world.day, **route)
+    scheduled_handover(client, session_factory, coordinator, team=world.teams[1], day=world.day, **route)
+    response = client.post(
+        f"/api/v1/reference/escort-teams/{world.teams[0]}/availability",
+        json={"available": False, "starts_on": world.day.isoformat(), "ends_on": world.day.isoformat(), "note": "ill"},
+        headers=coordinator.headers,
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["affected_handovers"] == [mine["id"]]
+
+
+def test_deactivate_point_flags_its_handovers_and_keeps_used_links(client, make_staff, session_factory):
+    world = build_world(session_factory)
+    coordinator, admin = make_staff("coordinator"), make_staff("admin")
+    booked = scheduled_handover(
+        client,
+        session_factory,
+        coordinator,
+        crossing=world.crossings["open"],
+        point=world.points["north"],
+        team=world.teams[0],
+        day=world.day,
+    )
+    north = f"/api/v1/reference/handover-points/{world.points['north']}"
+    response = client.patch(north, json={"crossings": []}, headers=admin.headers)
+    assert response.status_code == 409
+    response = client.patch(north, json={"is_active": False}, headers=admin.headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["X-Affected-Handovers"] == booked["id"]
+    detail = client.get(f"/api/v1/handovers/{booked['id']}", headers=coordinator.headers).json()
+    assert detail["needs_attention"] is True
+    response = client.post(
+        f"/api/v1/handovers/{booked['id']}/acknowledge-flag",
+        json={"note": "Point reopens before the date"},
+        headers=coordinator.headers,
+    )
+    assert response.status_code == 200 and response.json()["needs_attention"] is False
