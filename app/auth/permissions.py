@@ -34,6 +34,7 @@ class Permission(StrEnum):
     CASE_NOTE_INTERNAL = "case:note_internal"
     CASE_ACCESS_CODE = "case:access_code"  # (re)issue a family's portal access code
     CASE_TRANSITION = "case:transition"
+    CASE_EDIT = "case:edit"  # the working summary of the sought person, priority, next review date
     CASE_OUTCOME_CONFIRM = "case:outcome_confirm"  # second signature on `deceased`
     CASE_ASSIGN = "case:assign"
     CASE_MERGE = "case:merge"
@@ -60,6 +61,7 @@ _CASE_OFFICER = _OPERATOR | {
     P.CASE_READ_FULL,
     P.CASE_NOTE_INTERNAL,
     P.CASE_TRANSITION,
+    P.CASE_EDIT,
     P.CASE_OUTCOME_CONFIRM,
     P.REGISTRY_READ,
     P.REGISTRY_READ_RESTRICTED,

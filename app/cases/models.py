@@ -11,9 +11,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.audit.service import register_sensitive
 from app.db import Base, new_id, utcnow
 
 
@@ -74,6 +75,15 @@ class SoughtPerson:
     sought_military_unit: Mapped[str | None] = mapped_column(String(100))
     sought_rank: Mapped[str | None] = mapped_column(String(100))
     sought_service_number: Mapped[str | None] = mapped_column(String(40))
+    sought_name_key: Mapped[str | None] = mapped_column(String(300), index=True)
+    """`app.cases.text.search_key` of surname, given name and patronymic: case-, accent- and script-folded."""
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
 
 
 class Case(SoughtPerson, Base):
@@ -94,9 +104,10 @@ class Case(SoughtPerson, Base):
     needs_review: Mapped[bool] = mapped_column(default=False)
     """Set when something new (registry candidates, a crossing closure) asks an officer to look again."""
     review_reason: Mapped[str | None] = mapped_column(String(200))
-    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case.id"))
-    sought_name_key: Mapped[str | None] = mapped_column(String(200), index=True)
-    """Folded surname + given name for accent- and case-insensitive duplicate search."""
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case.id"), index=True)
+    """Set when a supervisor merged this case into another; its history stays here, its inquiries moved."""
+    has_pending_proposal: Mapped[bool] = mapped_column(default=False, index=True)
+    """True while an outcome proposal awaits its second signature (the `awaiting_confirmation` queue)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     family_updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -119,7 +130,8 @@ class Inquiry(SoughtPerson, Base):
     recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_user.id"))
     """The operator who logged it; none for the public web form."""
     requester_name: Mapped[str] = mapped_column(String(200))
-    requester_name_key: Mapped[str] = mapped_column(String(200), index=True)
+    requester_name_key: Mapped[str] = mapped_column(String(300), index=True)
+    """`app.cases.text.search_key` of the requester's name."""
     requester_relationship: Mapped[str] = mapped_column(String(16))
     requester_phone: Mapped[str | None] = mapped_column(String(20), index=True)
     """E.164."""
@@ -204,6 +216,24 @@ class CaseContact(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CaseNameKey(Base):
+    """Lookup-engine retrieval and frequency keys of a case's sought person, one row per key and source.
+
+    Every spelling the case knows feeds the index: the officers' working summary (`inquiry_id` null) and each
+    inquiry's particulars as its requester gave them, so a Latin spelling from one relative and a Cyrillic one from
+    another both find the case. Rows move with their inquiry on attach, detach and merge.
+    """
+
+    __tablename__ = "case_name_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    inquiry_id: Mapped[uuid.UUID | None] = mapped_column(Uuid(), ForeignKey("inquiry.id"), index=True)
+    key: Mapped[str] = mapped_column(String(80))
+
+    __table_args__ = (Index("ix_case_name_key_key_case", "key", "case_id"),)
+
+
 class CaseNote(Base):
     """Staff notes. `internal` notes never reach operators or families."""
 
@@ -215,3 +245,36 @@ class CaseNote(Base):
     visibility: Mapped[str] = mapped_column(String(10), default="internal")
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+SOUGHT_FIELDS = (
+    "sought_surname",
+    "sought_given_name",
+    "sought_patronymic",
+    "sought_date_of_birth",
+    "sought_place_of_birth",
+    "sought_military_unit",
+    "sought_rank",
+    "sought_service_number",
+)
+"""The particulars shared by a case's working summary and an inquiry."""
+
+# Personal data never enters the audit trail in clear: only a salted hash shows that it changed.
+register_sensitive(
+    *SOUGHT_FIELDS,
+    "requester_name",
+    "requester_phone",
+    "requester_email",
+    "requester_city",
+    "sought_last_contact_date",
+    "sought_last_contact_place",
+    "sought_distinguishing_marks",
+    "sought_notes",
+    "message_subject",
+    "message_sender",
+    "message_body",
+    "operator_notes",
+    "summary",
+    "name",
+    "phone",
+)

@@ -7,7 +7,7 @@ transaction. An illegal transition raises `InvalidTransition` (409) naming the a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
@@ -44,19 +44,50 @@ OUTCOME_STATES: Mapping[CaseState, Outcome] = {
 TWO_PERSON_STATES = frozenset({S.DECEASED})
 """Entering these needs a proposal by one officer and a confirmation by a different officer or a supervisor."""
 
+TWO_PERSON_OUTCOMES = frozenset({Outcome.DECEASED.value})
+"""Outcomes that take two people to record and two people to revert."""
 
-def allowed_targets(state: str) -> list[str]:
-    return sorted(s.value for s in TRANSITIONS.get(CaseState(state), frozenset()))
+RESERVED_STATES = frozenset({S.HANDOVER_PLANNED, S.HANDOVER_DONE})
+"""Entered only through the handover workflow, never through `POST /cases/{ref}/transitions`."""
+
+SecondPerson = Literal["record", "revert"]
 
 
-def check_transition(case: Case, to_state: CaseState) -> None:
-    if to_state not in TRANSITIONS.get(CaseState(case.state), frozenset()):
-        allowed = allowed_targets(case.state)
+def allowed_targets(state: str, *, exclude: frozenset[CaseState] = frozenset()) -> list[str]:
+    return sorted(s.value for s in TRANSITIONS.get(CaseState(state), frozenset()) if s not in exclude)
+
+
+def check_transition(case: Case, to_state: CaseState, *, exclude: frozenset[CaseState] = frozenset()) -> None:
+    """Raise `InvalidTransition` (409) listing the allowed targets unless the table allows `to_state`."""
+    if to_state in exclude or to_state not in TRANSITIONS.get(CaseState(case.state), frozenset()):
+        allowed = allowed_targets(case.state, exclude=exclude)
         raise InvalidTransition(
             f"A case in state '{case.state}' cannot move to '{to_state.value}'.",
             current_state=case.state,
             allowed_transitions=allowed,
         )
+
+
+def outcome_after(case: Case, to_state: CaseState) -> str | None:
+    """The confirmed outcome the case would have after moving to `to_state`."""
+    if to_state in OUTCOME_STATES:
+        return OUTCOME_STATES[to_state].value
+    if to_state is CaseState.SEARCHING:
+        return None
+    return case.outcome
+
+
+def second_person_needed(case: Case, to_state: CaseState) -> SecondPerson | None:
+    """`record` when the move would make `deceased` the outcome, `revert` when it would undo a confirmed
+    `deceased`; None when one person may make it (including moves that keep `deceased`, such as to a handover)."""
+    before, after = case.outcome, outcome_after(case, to_state)
+    if before == after:
+        return None
+    if after in TWO_PERSON_OUTCOMES:
+        return "record"
+    if before in TWO_PERSON_OUTCOMES:
+        return "revert"
+    return None
 
 
 def add_event(
@@ -93,21 +124,29 @@ def transition(
     actor: Actor,
     reason: str,
     details: Mapping[str, Any] | None = None,
+    second_person_confirmed: bool = False,
 ) -> CaseEvent:
     """Move `case` to `to_state` if the table allows it; record timeline entry and audit event.
 
-    The two-person rule is enforced by the caller (`app.cases.outcomes`): this function applies a transition that
-    has already been authorized, including a confirmed `deceased`.
+    Callers check permissions and scope. The two-person rule is enforced here as a last line of defence: a move
+    that records or reverts `deceased` is refused unless `second_person_confirmed` says a second person confirmed
+    it (`app.cases.outcomes` does that). Moves that keep the outcome (`deceased → handover_planned` and back) need
+    no second person.
     """
     check_transition(case, to_state)
-    from_state = case.state
+    if second_person_needed(case, to_state) and not second_person_confirmed:
+        raise InvalidTransition(
+            "Recording or reverting 'deceased' needs a proposal confirmed by a second person.",
+            current_state=case.state,
+            allowed_transitions=allowed_targets(case.state),
+        )
+    from_state, from_outcome = case.state, case.outcome
     now = utcnow()
+    new_outcome = outcome_after(case, to_state)
+    if new_outcome != case.outcome:
+        case.outcome = new_outcome
+        case.outcome_confirmed_at = now if new_outcome is not None else None
     case.state = to_state.value
-    if to_state in OUTCOME_STATES:
-        case.outcome = OUTCOME_STATES[to_state].value
-        case.outcome_confirmed_at = now
-    elif to_state is CaseState.SEARCHING:
-        case.outcome, case.outcome_confirmed_at = None, None  # searching again: no outcome stands
     case.family_updated_at = now
     event = add_event(
         session,
@@ -120,13 +159,16 @@ def transition(
         details=details,
     )
     session.flush()
+    changes: dict[str, dict[str, Any]] = {"state": {"old": from_state, "new": to_state.value}}
+    if from_outcome != case.outcome:
+        changes["outcome"] = {"old": from_outcome, "new": case.outcome}
     record(
         session,
         actor=actor,
         action="case.transitioned",
         target_type="case",
         target_id=case.id,
-        changes={"state": {"old": from_state, "new": to_state.value}},
+        changes=changes,
         details={"reason": reason, **dict(details or {})},
     )
     return event

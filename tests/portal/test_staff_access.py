@@ -3,6 +3,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.jobs import run_pending
 from app.portal import access
+from tests.cases.factories import create_inquiry, inquiry_body
 from tests.portal.factories import make_family
 from tests.portal.helpers import arrange, read, sign_in
 
@@ -96,3 +97,27 @@ def test_portal_access_shows_lockout_to_staff(client, session_factory, make_staf
             "active_sessions": 0,
         }
     ]
+
+
+def test_hotline_inquiry_with_email_consent_emails_the_new_access_code(
+    client, session_factory, make_staff, smtp_inbox, backend
+):
+    operator = make_staff("operator")
+    body = inquiry_body(
+        channel="email",
+        requester={"email": "olena@example.org", "language": "uk"},
+        consent={"store": True, "contact_email": True},
+        message={"subject": "Син", "sender": "olena@example.org", "body": "Шукаю сина"},
+    )
+    created = create_inquiry(client, operator, body)
+    assert run_pending(session_factory) == 1
+    assert [m["X-Envelope-To"] for m in smtp_inbox.messages] == ["olena@example.org"]
+    text = _body(smtp_inbox.messages[0])
+    assert created["access_code"] in text and created["case_reference"] in text
+
+
+def test_hotline_inquiry_without_email_consent_sends_nothing(client, session_factory, make_staff, smtp_inbox, backend):
+    operator = make_staff("operator")
+    create_inquiry(client, operator, inquiry_body(requester={"email": "olena@example.org"}))
+    run_pending(session_factory)
+    assert smtp_inbox.messages == []
