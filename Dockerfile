@@ -10,7 +10,9 @@ COPY app ./app
 RUN python -m venv /opt/venv && /opt/venv/bin/pip install .
 
 FROM python:3.11-slim AS runtime
-RUN useradd --system --uid 10001 --user-group --home-dir /srv liaison
+# DejaVu fonts: the printable PDF travel instructions need Cyrillic glyphs.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --user-group --home-dir /srv liaison
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /srv
 # The source tree beside the installed package: migrations and alembic.ini are found relative to `app/`.

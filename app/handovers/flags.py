@@ -1,11 +1,14 @@
 """Flagging scheduled handovers that a reference-data change affects.
 
 Callers lock the reference row first (the crossing, team or point), then these queries lock the handovers
-(`FOR UPDATE`) before their cases: the same order scheduling uses, so the two cannot deadlock.
+(`FOR UPDATE`) before their cases (also `FOR UPDATE`, read afresh): the same order scheduling uses, so the two
+cannot deadlock, and a case changed concurrently is updated on its latest version rather than failing.
 
 A crossing closed (or restricted) for a date range, an escort team marked unavailable, a handover point taken out
-of service: each flags exactly the open, routed handovers it touches, so a coordinator looks at them again. The
-case is marked for review too, and the flag is on its timeline. Nothing is rescheduled automatically.
+of service or its capacity cut below a day's bookings: each flags exactly the open, routed handovers it touches, so
+a coordinator looks at them again. The case is marked for review too, and the flag is on its timeline. Nothing is
+rescheduled automatically. Flagging changes the handover, so its version (ETag) moves: a coordinator holding the
+old ETag gets 412 and sees the flag on reloading.
 """
 
 from __future__ import annotations
@@ -34,7 +37,9 @@ def _flag(
         handover.needs_attention = True
         handover.attention_reason = reason
         handover.flagged_at = now
-        case = session.get(Case, handover.case_id)
+        case = session.execute(
+            select(Case).where(Case.id == handover.case_id).with_for_update().execution_options(populate_existing=True)
+        ).scalar_one_or_none()
         if case is not None:
             case.needs_review = True
             case.review_reason = reason[:200]
@@ -103,6 +108,27 @@ def flag_for_point(session: Session, *, actor: Actor, point_id: uuid.UUID, since
         ).scalars()
     )
     return _flag(session, actor=actor, handovers=handovers, reason=reason, source={"point_id": str(point_id)})
+
+
+def flag_for_point_day(
+    session: Session, *, actor: Actor, point_id: uuid.UUID, day: date, reason: str
+) -> list[uuid.UUID]:
+    """Flag the open handovers at `point_id` on `day` (the point's capacity was cut below that day's bookings)."""
+    handovers = list(
+        session.execute(
+            select(Handover)
+            .where(Handover.point_id == point_id, Handover.state.in_(_ROUTED), Handover.travel_date == day)
+            .order_by(Handover.id)
+            .with_for_update()
+        ).scalars()
+    )
+    return _flag(
+        session,
+        actor=actor,
+        handovers=handovers,
+        reason=reason,
+        source={"point_id": str(point_id), "date": day.isoformat()},
+    )
 
 
 def flag_for_team_from(

@@ -37,7 +37,7 @@ from app.handovers.models import (
 )
 from app.handovers.scheduling import release_slot
 from app.handovers.schemas import CompleteIn, EffectOut, ReceiptOut
-from app.handovers.service import load, load_case
+from app.handovers.service import load, load_case, load_for_change
 from app.staff.models import StaffUser
 
 H = HandoverState
@@ -102,9 +102,11 @@ def _move(
     )
 
 
-def approve(session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, note: str | None) -> Handover:
+def approve(
+    session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, note: str | None, if_match: str | None
+) -> Handover:
     """Record a supervisor's approval; a requested handover becomes `approved`, a scheduled one stays scheduled."""
-    handover = load(session, handover_id, for_update=True)
+    handover = load_for_change(session, handover_id, if_match)
     if handover.approved_at is not None:
         raise Conflict("The handover is already approved.", approved_at=handover.approved_at.isoformat())
     if handover.state not in (H.REQUESTED, H.SCHEDULED):
@@ -138,8 +140,10 @@ def approve(session: Session, *, principal: StaffPrincipal, handover_id: uuid.UU
     return handover
 
 
-def start_transit(session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, note: str | None) -> Handover:
-    handover = load(session, handover_id, for_update=True)
+def start_transit(
+    session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, note: str | None, if_match: str | None
+) -> Handover:
+    handover = load_for_change(session, handover_id, if_match)
     _check(handover, H.IN_TRANSIT)
     if handover.approved_at is None:
         raise Conflict("The handover has not been approved by a supervisor yet.", reason="not_approved")
@@ -148,17 +152,19 @@ def start_transit(session: Session, *, principal: StaffPrincipal, handover_id: u
 
 
 def arrive_at_border(
-    session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, note: str | None
+    session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, note: str | None, if_match: str | None
 ) -> Handover:
-    handover = load(session, handover_id, for_update=True)
+    handover = load_for_change(session, handover_id, if_match)
     _check(handover, H.AT_BORDER)
     _move(session, principal, handover, H.AT_BORDER, note=note)
     return handover
 
 
-def complete(session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, data: CompleteIn) -> Handover:
+def complete(
+    session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, data: CompleteIn, if_match: str | None
+) -> Handover:
     """Record the receipt (and, for remains, the inventory of personal effects); the case moves to handover_done."""
-    handover = load(session, handover_id, for_update=True)
+    handover = load_for_change(session, handover_id, if_match)
     _check(handover, H.COMPLETED)
     now = utcnow()
     received_at = data.received_at or now
@@ -221,10 +227,16 @@ def complete(session: Session, *, principal: StaffPrincipal, handover_id: uuid.U
 
 
 def close(
-    session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, to_state: HandoverState, reason: str
+    session: Session,
+    *,
+    principal: StaffPrincipal,
+    handover_id: uuid.UUID,
+    to_state: HandoverState,
+    reason: str,
+    if_match: str | None,
 ) -> Handover:
     """Cancel or fail an open handover; its slot and escort booking are released, the case steps back."""
-    handover = load(session, handover_id, for_update=True)
+    handover = load_for_change(session, handover_id, if_match)
     _check(handover, to_state)
     case = load_case(session, handover.case_id, for_update=True)
     held_slot = handover.state in (H.SCHEDULED, H.IN_TRANSIT, H.AT_BORDER)
@@ -255,9 +267,15 @@ def _state_to_return_to(case: Case, handover: Handover) -> CaseState | None:
     return None
 
 
-def acknowledge_flag(session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, note: str) -> Handover:
-    """A coordinator has looked at a flagged handover and keeps it as planned."""
-    handover = load(session, handover_id, for_update=True)
+def acknowledge_flag(
+    session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, note: str, if_match: str | None
+) -> Handover:
+    """A coordinator has looked at a flagged handover and keeps it as planned.
+
+    The If-Match check matters most here: a flag raised after the coordinator read the handover (a second closure,
+    a capacity cut) moves its version, so an acknowledgement can only clear the flag the coordinator actually saw.
+    """
+    handover = load_for_change(session, handover_id, if_match)
     if not handover.needs_attention:
         raise Conflict("The handover is not flagged.")
     reason = handover.attention_reason

@@ -2,6 +2,10 @@
 
 Coordinators and supervisors manage (HANDOVER_MANAGE), supervisors approve (HANDOVER_APPROVE), auditors read
 (HANDOVER_READ). Travellers' identity documents appear only for HANDOVER_TRAVELLER_DOCUMENTS.
+
+Concurrent edits are detected, not overwritten: a handover's reads and changes answer with its `ETag`, and every
+change (edit, travellers, schedule, steps, ...) needs it back in `If-Match` (428 without, 412 when stale; nothing
+is changed either way). Traveller changes answer with the handover's new ETag.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from fastapi.responses import HTMLResponse
 from app.auth.dependencies import require
 from app.auth.permissions import Permission
 from app.auth.principals import StaffPrincipal
+from app.concurrency import PRECONDITION_RESPONSES, IfMatchDep, etag
 from app.deps import SessionDep
-from app.handovers import instructions, lifecycle, planning, scheduling, service
-from app.handovers.models import HandoverState, HandoverType
+from app.handovers import instructions, lifecycle, pdf, planning, scheduling, service
+from app.handovers.models import Handover, HandoverState, HandoverType, Traveller
 from app.handovers.schemas import (
     AcknowledgeIn,
     ApproveIn,
@@ -52,13 +57,30 @@ TravellerView = TravellerWithDocumentsOut | TravellerOut
 Language = Annotated[Literal["ru", "uk", "en"] | None, Query(alias="lang", description="Defaults to Accept-Language")]
 AcceptLanguage = Annotated[str | None, Header(alias="Accept-Language", include_in_schema=False)]
 INSTRUCTIONS_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+CHANGE = PRECONDITION_RESPONSES
+
+
+def _tagged(response: Response, out: HandoverOut) -> HandoverOut:
+    response.headers["ETag"] = etag(out)
+    return out
+
+
+def _present(session: SessionDep, principal: StaffPrincipal, response: Response, handover: Handover) -> HandoverOut:
+    return _tagged(response, service.present(session, principal=principal, handover=handover))
+
+
+def _traveller_out(principal: StaffPrincipal, traveller: Traveller) -> TravellerOut:
+    if principal.can(Permission.HANDOVER_TRAVELLER_DOCUMENTS):
+        return TravellerWithDocumentsOut.model_validate(traveller)
+    return TravellerOut.model_validate(traveller)
 
 
 @router.post("", response_model=HandoverView, status_code=status.HTTP_201_CREATED)
-def create_handover(body: HandoverCreate, principal: Manager, session: SessionDep) -> HandoverOut:
+def create_handover(body: HandoverCreate, principal: Manager, session: SessionDep, response: Response) -> HandoverOut:
     """Request a handover for a case whose confirmed outcome allows it (one open handover per case)."""
     handover = service.create_handover(session, principal=principal, data=body)
-    return service.present(session, principal=principal, handover=handover)
+    response.headers["Location"] = f"{router.prefix}/{handover.id}"
+    return _present(session, principal, response, handover)
 
 
 @router.get("", response_model=Page[HandoverSummaryOut])
@@ -92,46 +114,77 @@ def list_handovers(
 
 
 @router.get("/{handover_id}", response_model=HandoverView)
-def get_handover(handover_id: uuid.UUID, principal: Reader, session: SessionDep) -> HandoverOut:
-    return service.read_handover(session, principal=principal, handover_id=handover_id)
+def get_handover(handover_id: uuid.UUID, principal: Reader, session: SessionDep, response: Response) -> HandoverOut:
+    """The handover with its `ETag` (send it back in `If-Match` to change it)."""
+    return _tagged(response, service.read_handover(session, principal=principal, handover_id=handover_id))
 
 
-@router.patch("/{handover_id}", response_model=HandoverView)
+@router.patch("/{handover_id}", response_model=HandoverView, responses=CHANGE)
 def update_handover(
-    handover_id: uuid.UUID, body: HandoverUpdate, principal: Manager, session: SessionDep
+    handover_id: uuid.UUID,
+    body: HandoverUpdate,
+    principal: Manager,
+    session: SessionDep,
+    if_match: IfMatchDep,
+    response: Response,
 ) -> HandoverOut:
-    handover = service.update_handover(session, principal=principal, handover_id=handover_id, data=body)
-    return service.present(session, principal=principal, handover=handover)
-
-
-@router.post("/{handover_id}/travellers", response_model=TravellerView, status_code=status.HTTP_201_CREATED)
-def add_traveller(handover_id: uuid.UUID, body: TravellerIn, principal: Manager, session: SessionDep) -> TravellerOut:
-    traveller = service.add_traveller(session, principal=principal, handover_id=handover_id, data=body)
-    if principal.can(Permission.HANDOVER_TRAVELLER_DOCUMENTS):
-        return TravellerWithDocumentsOut.model_validate(traveller)
-    return TravellerOut.model_validate(traveller)
-
-
-@router.patch("/{handover_id}/travellers/{traveller_id}", response_model=TravellerView)
-def update_traveller(
-    handover_id: uuid.UUID, traveller_id: uuid.UUID, body: TravellerUpdate, principal: Manager, session: SessionDep
-) -> TravellerOut:
-    traveller = service.update_traveller(
-        session, principal=principal, handover_id=handover_id, traveller_id=traveller_id, data=body
+    handover = service.update_handover(
+        session, principal=principal, handover_id=handover_id, data=body, if_match=if_match
     )
-    if principal.can(Permission.HANDOVER_TRAVELLER_DOCUMENTS):
-        return TravellerWithDocumentsOut.model_validate(traveller)
-    return TravellerOut.model_validate(traveller)
+    return _present(session, principal, response, handover)
+
+
+@router.post(
+    "/{handover_id}/travellers", response_model=TravellerView, status_code=status.HTTP_201_CREATED, responses=CHANGE
+)
+def add_traveller(
+    handover_id: uuid.UUID,
+    body: TravellerIn,
+    principal: Manager,
+    session: SessionDep,
+    if_match: IfMatchDep,
+    response: Response,
+) -> TravellerOut:
+    """Add a traveller (needs the handover's ETag; answers with the handover's new one)."""
+    handover, traveller = service.add_traveller(
+        session, principal=principal, handover_id=handover_id, data=body, if_match=if_match
+    )
+    response.headers["ETag"] = etag(handover)
+    return _traveller_out(principal, traveller)
+
+
+@router.patch("/{handover_id}/travellers/{traveller_id}", response_model=TravellerView, responses=CHANGE)
+def update_traveller(
+    handover_id: uuid.UUID,
+    traveller_id: uuid.UUID,
+    body: TravellerUpdate,
+    principal: Manager,
+    session: SessionDep,
+    if_match: IfMatchDep,
+    response: Response,
+) -> TravellerOut:
+    """Change a traveller (needs the handover's ETag; answers with the handover's new one)."""
+    handover, traveller = service.update_traveller(
+        session, principal=principal, handover_id=handover_id, traveller_id=traveller_id, data=body, if_match=if_match
+    )
+    response.headers["ETag"] = etag(handover)
+    return _traveller_out(principal, traveller)
 
 
 @router.delete(
-    "/{handover_id}/travellers/{traveller_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response
+    "/{handover_id}/travellers/{traveller_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=CHANGE,
 )
 def remove_traveller(
-    handover_id: uuid.UUID, traveller_id: uuid.UUID, principal: Manager, session: SessionDep
+    handover_id: uuid.UUID, traveller_id: uuid.UUID, principal: Manager, session: SessionDep, if_match: IfMatchDep
 ) -> Response:
-    service.remove_traveller(session, principal=principal, handover_id=handover_id, traveller_id=traveller_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    """Remove a traveller (needs the handover's ETag; answers with the handover's new one)."""
+    handover = service.remove_traveller(
+        session, principal=principal, handover_id=handover_id, traveller_id=traveller_id, if_match=if_match
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT, headers={"ETag": etag(handover)})
 
 
 @router.post("/{handover_id}/route-options", response_model=RouteOptionsOut)
@@ -145,18 +198,36 @@ def route_options(
     return planning.route_options(session, handover_id=handover_id, day=day)
 
 
-@router.post("/{handover_id}/schedule", response_model=HandoverView)
-def schedule(handover_id: uuid.UUID, body: ScheduleIn, principal: Manager, session: SessionDep) -> HandoverOut:
+@router.post("/{handover_id}/schedule", response_model=HandoverView, responses=CHANGE)
+def schedule(
+    handover_id: uuid.UUID,
+    body: ScheduleIn,
+    principal: Manager,
+    session: SessionDep,
+    if_match: IfMatchDep,
+    response: Response,
+) -> HandoverOut:
     """Book route, date, window and escort team. Refusals (409/422) name their reason; nothing is changed."""
-    handover = scheduling.schedule(session, principal=principal, handover_id=handover_id, data=body, reschedule=False)
-    return service.present(session, principal=principal, handover=handover)
+    handover = scheduling.schedule(
+        session, principal=principal, handover_id=handover_id, data=body, reschedule=False, if_match=if_match
+    )
+    return _present(session, principal, response, handover)
 
 
-@router.post("/{handover_id}/reschedule", response_model=HandoverView)
-def reschedule(handover_id: uuid.UUID, body: ScheduleIn, principal: Manager, session: SessionDep) -> HandoverOut:
+@router.post("/{handover_id}/reschedule", response_model=HandoverView, responses=CHANGE)
+def reschedule(
+    handover_id: uuid.UUID,
+    body: ScheduleIn,
+    principal: Manager,
+    session: SessionDep,
+    if_match: IfMatchDep,
+    response: Response,
+) -> HandoverOut:
     """Replace the current plan (kept in the schedule history); `reason` is required."""
-    handover = scheduling.schedule(session, principal=principal, handover_id=handover_id, data=body, reschedule=True)
-    return service.present(session, principal=principal, handover=handover)
+    handover = scheduling.schedule(
+        session, principal=principal, handover_id=handover_id, data=body, reschedule=True, if_match=if_match
+    )
+    return _present(session, principal, response, handover)
 
 
 @router.get("/{handover_id}/schedule-history", response_model=list[ScheduleOut])
@@ -165,57 +236,122 @@ def schedule_history(handover_id: uuid.UUID, principal: Reader, session: Session
     return service.schedule_history(session, handover_id)
 
 
-@router.post("/{handover_id}/approve", response_model=HandoverView)
-def approve(handover_id: uuid.UUID, body: ApproveIn, principal: Approver, session: SessionDep) -> HandoverOut:
+@router.post("/{handover_id}/approve", response_model=HandoverView, responses=CHANGE)
+def approve(
+    handover_id: uuid.UUID,
+    body: ApproveIn,
+    principal: Approver,
+    session: SessionDep,
+    if_match: IfMatchDep,
+    response: Response,
+) -> HandoverOut:
     """A supervisor other than the requester approves the handover (before or after scheduling)."""
-    handover = lifecycle.approve(session, principal=principal, handover_id=handover_id, note=body.note)
-    return service.present(session, principal=principal, handover=handover)
+    handover = lifecycle.approve(
+        session, principal=principal, handover_id=handover_id, note=body.note, if_match=if_match
+    )
+    return _present(session, principal, response, handover)
 
 
-@router.post("/{handover_id}/in-transit", response_model=HandoverView)
-def start_transit(handover_id: uuid.UUID, body: StepIn, principal: Manager, session: SessionDep) -> HandoverOut:
+@router.post("/{handover_id}/in-transit", response_model=HandoverView, responses=CHANGE)
+def start_transit(
+    handover_id: uuid.UUID,
+    body: StepIn,
+    principal: Manager,
+    session: SessionDep,
+    if_match: IfMatchDep,
+    response: Response,
+) -> HandoverOut:
     """The family is on the way (needs an approved, scheduled handover)."""
-    handover = lifecycle.start_transit(session, principal=principal, handover_id=handover_id, note=body.note)
-    return service.present(session, principal=principal, handover=handover)
+    handover = lifecycle.start_transit(
+        session, principal=principal, handover_id=handover_id, note=body.note, if_match=if_match
+    )
+    return _present(session, principal, response, handover)
 
 
-@router.post("/{handover_id}/at-border", response_model=HandoverView)
-def arrive_at_border(handover_id: uuid.UUID, body: StepIn, principal: Manager, session: SessionDep) -> HandoverOut:
+@router.post("/{handover_id}/at-border", response_model=HandoverView, responses=CHANGE)
+def arrive_at_border(
+    handover_id: uuid.UUID,
+    body: StepIn,
+    principal: Manager,
+    session: SessionDep,
+    if_match: IfMatchDep,
+    response: Response,
+) -> HandoverOut:
     """The family is at the border crossing."""
-    handover = lifecycle.arrive_at_border(session, principal=principal, handover_id=handover_id, note=body.note)
-    return service.present(session, principal=principal, handover=handover)
+    handover = lifecycle.arrive_at_border(
+        session, principal=principal, handover_id=handover_id, note=body.note, if_match=if_match
+    )
+    return _present(session, principal, response, handover)
 
 
-@router.post("/{handover_id}/complete", response_model=HandoverView)
-def complete(handover_id: uuid.UUID, body: CompleteIn, principal: Manager, session: SessionDep) -> HandoverOut:
+@router.post("/{handover_id}/complete", response_model=HandoverView, responses=CHANGE)
+def complete(
+    handover_id: uuid.UUID,
+    body: CompleteIn,
+    principal: Manager,
+    session: SessionDep,
+    if_match: IfMatchDep,
+    response: Response,
+) -> HandoverOut:
     """Record who received the person or remains, and when; for remains, the personal effects handed over."""
-    handover = lifecycle.complete(session, principal=principal, handover_id=handover_id, data=body)
-    return service.present(session, principal=principal, handover=handover)
+    handover = lifecycle.complete(session, principal=principal, handover_id=handover_id, data=body, if_match=if_match)
+    return _present(session, principal, response, handover)
 
 
-@router.post("/{handover_id}/cancel", response_model=HandoverView)
-def cancel(handover_id: uuid.UUID, body: CloseIn, principal: Manager, session: SessionDep) -> HandoverOut:
+@router.post("/{handover_id}/cancel", response_model=HandoverView, responses=CHANGE)
+def cancel(
+    handover_id: uuid.UUID,
+    body: CloseIn,
+    principal: Manager,
+    session: SessionDep,
+    if_match: IfMatchDep,
+    response: Response,
+) -> HandoverOut:
     handover = lifecycle.close(
-        session, principal=principal, handover_id=handover_id, to_state=HandoverState.CANCELLED, reason=body.reason
+        session,
+        principal=principal,
+        handover_id=handover_id,
+        to_state=HandoverState.CANCELLED,
+        reason=body.reason,
+        if_match=if_match,
     )
-    return service.present(session, principal=principal, handover=handover)
+    return _present(session, principal, response, handover)
 
 
-@router.post("/{handover_id}/fail", response_model=HandoverView)
-def fail(handover_id: uuid.UUID, body: CloseIn, principal: Manager, session: SessionDep) -> HandoverOut:
+@router.post("/{handover_id}/fail", response_model=HandoverView, responses=CHANGE)
+def fail(
+    handover_id: uuid.UUID,
+    body: CloseIn,
+    principal: Manager,
+    session: SessionDep,
+    if_match: IfMatchDep,
+    response: Response,
+) -> HandoverOut:
     handover = lifecycle.close(
-        session, principal=principal, handover_id=handover_id, to_state=HandoverState.FAILED, reason=body.reason
+        session,
+        principal=principal,
+        handover_id=handover_id,
+        to_state=HandoverState.FAILED,
+        reason=body.reason,
+        if_match=if_match,
     )
-    return service.present(session, principal=principal, handover=handover)
+    return _present(session, principal, response, handover)
 
 
-@router.post("/{handover_id}/acknowledge-flag", response_model=HandoverView)
+@router.post("/{handover_id}/acknowledge-flag", response_model=HandoverView, responses=CHANGE)
 def acknowledge_flag(
-    handover_id: uuid.UUID, body: AcknowledgeIn, principal: Manager, session: SessionDep
+    handover_id: uuid.UUID,
+    body: AcknowledgeIn,
+    principal: Manager,
+    session: SessionDep,
+    if_match: IfMatchDep,
+    response: Response,
 ) -> HandoverOut:
     """Keep a flagged handover as planned after looking at it (rescheduling clears the flag too)."""
-    handover = lifecycle.acknowledge_flag(session, principal=principal, handover_id=handover_id, note=body.note)
-    return service.present(session, principal=principal, handover=handover)
+    handover = lifecycle.acknowledge_flag(
+        session, principal=principal, handover_id=handover_id, note=body.note, if_match=if_match
+    )
+    return _present(session, principal, response, handover)
 
 
 @router.get("/{handover_id}/receipt", response_model=ReceiptOut)
@@ -253,5 +389,36 @@ def travel_instructions_page(
             "Content-Security-Policy": INSTRUCTIONS_CSP,
             "Cache-Control": "no-store",
             "Content-Language": language,
+        },
+    )
+
+
+@router.get(
+    "/{handover_id}/instructions.pdf",
+    response_class=Response,
+    responses={
+        200: {"content": {pdf.MEDIA_TYPE: {}}, "description": "The travel instructions as an A4 PDF"},
+        503: {"description": "The server lacks the fonts for PDF (the HTML page still works)"},
+    },
+)
+def travel_instructions_pdf(
+    handover_id: uuid.UUID,
+    principal: Reader,
+    session: SessionDep,
+    lang: Language = None,
+    accept_language: AcceptLanguage = None,
+) -> Response:
+    """The travel instructions as a printable PDF: the same family-safe content as the page, in ru, uk or en."""
+    language = lang or negotiate_language(accept_language)
+    found = instructions.for_handover(session, handover_id=handover_id, language=language)
+    filename = f"travel-instructions-{found.case_reference}-{language}.pdf"
+    return Response(
+        pdf.render_pdf(found),
+        media_type=pdf.MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "Cache-Control": "no-store",
+            "Content-Language": language,
+            "X-Content-Type-Options": "nosniff",
         },
     )

@@ -33,7 +33,7 @@ from app.handovers.models import SLOT_STATES, Handover, HandoverSchedule, Handov
 from app.handovers.planning import booked_count, point_today, route_timing, status_problem
 from app.handovers.policies import PLANNABLE_CASE_STATES, CaseWrongState, check_eligible
 from app.handovers.schemas import ScheduleIn
-from app.handovers.service import load, load_case
+from app.handovers.service import load_case, load_for_change
 from app.reference.models import BorderCrossing, EscortTeam, HandoverPoint, PointCrossing, PointDay, TransitHub
 from app.reference.timeline import crossing_status_on, team_unavailable_days
 
@@ -92,12 +92,19 @@ def _lock_day(session: Session, point_id: uuid.UUID, day: date) -> PointDay:
 
 
 def schedule(
-    session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, data: ScheduleIn, reschedule: bool
+    session: Session,
+    *,
+    principal: StaffPrincipal,
+    handover_id: uuid.UUID,
+    data: ScheduleIn,
+    reschedule: bool,
+    if_match: str | None,
 ) -> Handover:
     """Book route, date, window and escort team, or refuse with the precise reason.
 
     First scheduling moves the case to `handover_planned`; rescheduling supersedes the current plan (kept in the
-    history) and needs a reason. Scheduling clears an attention flag: the coordinator has looked again.
+    history) and needs a reason. Scheduling clears an attention flag: the coordinator has looked again. `if_match`
+    must name the handover's current version (checked once the handover row is locked).
     """
     if reschedule and not data.reason:
         raise Unprocessable.field("#/reason", "Say why the handover is rescheduled.")
@@ -110,7 +117,7 @@ def schedule(
     team = _locked(session, EscortTeam, data.escort_team_id)
     if team is None:
         raise Unprocessable.field("#/escort_team_id", "No such escort team.")
-    handover = load(session, handover_id, for_update=True)
+    handover = load_for_change(session, handover_id, if_match)
     _check_state(handover, reschedule)
     case = load_case(session, handover.case_id, for_update=True)
     check_eligible(case, HandoverType(handover.type), handover.agreed_release_reference)

@@ -2,6 +2,10 @@
 
 A case has at most one open handover. Travellers' identity documents are written and read only by principals
 holding HANDOVER_TRAVELLER_DOCUMENTS, and every read that returns them is audited.
+
+Every change to a handover (here, in `scheduling` and in `lifecycle`) goes through `load_for_change`: the row is
+locked and the caller's `If-Match` must name its current version (`app.concurrency`), else 428/412 and nothing is
+written. Travellers are part of the handover: changing one needs the handover's ETag and moves it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from app.auth.permissions import Permission
 from app.auth.principals import StaffPrincipal
 from app.cases.models import Case
 from app.cases.workflow import add_event
+from app.concurrency import require_version
+from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound
 from app.handovers.models import OPEN_STATES, Handover, HandoverSchedule, HandoverState, HandoverType, Traveller
 from app.handovers.policies import check_eligible
@@ -62,6 +68,13 @@ def load(session: Session, handover_id: uuid.UUID, *, for_update: bool = False) 
     handover = session.execute(query).scalar_one_or_none()
     if handover is None:
         raise NotFound("No such handover.")
+    return handover
+
+
+def load_for_change(session: Session, handover_id: uuid.UUID, if_match: str | None) -> Handover:
+    """The handover, locked, provided `if_match` names its current version (428 without, 412 when stale)."""
+    handover = load(session, handover_id, for_update=True)
+    require_version(handover, if_match, noun="this handover")
     return handover
 
 
@@ -133,9 +146,9 @@ def create_handover(session: Session, *, principal: StaffPrincipal, data: Handov
 
 
 def update_handover(
-    session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, data: HandoverUpdate
+    session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, data: HandoverUpdate, if_match: str | None
 ) -> Handover:
-    handover = load(session, handover_id, for_update=True)
+    handover = load_for_change(session, handover_id, if_match)
     _require_open(handover)
     before = {name: getattr(handover, name) for name in HANDOVER_FIELDS}
     for name, value in data.model_dump(exclude_unset=True).items():
@@ -162,10 +175,15 @@ def _require_open(handover: Handover) -> None:
 # travellers
 
 
+def _touch(handover: Handover) -> None:
+    """Mark the handover changed when only its travellers changed, so its version (the ETag) moves."""
+    handover.updated_at = utcnow()
+
+
 def add_traveller(
-    session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, data: TravellerIn
-) -> Traveller:
-    handover = load(session, handover_id, for_update=True)
+    session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, data: TravellerIn, if_match: str | None
+) -> tuple[Handover, Traveller]:
+    handover = load_for_change(session, handover_id, if_match)
     _require_open(handover)
     _check_document_permission(principal, data.has_documents)
     count = session.execute(select(func.count()).where(Traveller.handover_id == handover.id)).scalar_one()
@@ -173,6 +191,7 @@ def add_traveller(
         raise Conflict("A handover has at most 10 travellers.")
     traveller = Traveller(handover_id=handover.id, **data.model_dump(mode="python"))
     session.add(traveller)
+    _touch(handover)
     session.flush()
     record(
         session,
@@ -183,7 +202,7 @@ def add_traveller(
         changes=diff(session, {}, traveller_snapshot(traveller)),
         details={"traveller_id": traveller.id},
     )
-    return traveller
+    return handover, traveller
 
 
 def _traveller(session: Session, handover: Handover, traveller_id: uuid.UUID) -> Traveller:
@@ -200,8 +219,9 @@ def update_traveller(
     handover_id: uuid.UUID,
     traveller_id: uuid.UUID,
     data: TravellerUpdate,
-) -> Traveller:
-    handover = load(session, handover_id, for_update=True)
+    if_match: str | None,
+) -> tuple[Handover, Traveller]:
+    handover = load_for_change(session, handover_id, if_match)
     _require_open(handover)
     _check_document_permission(principal, data.has_documents)
     traveller = _traveller(session, handover, traveller_id)
@@ -210,8 +230,10 @@ def update_traveller(
         if value is None and name in ("full_name", "relationship"):
             continue
         setattr(traveller, name, value)
-    session.flush()
     changes = diff(session, before, traveller_snapshot(traveller))
+    if changes:
+        _touch(handover)
+    session.flush()
     if changes:
         record(
             session,
@@ -222,17 +244,23 @@ def update_traveller(
             changes=changes,
             details={"traveller_id": traveller.id},
         )
-    return traveller
+    return handover, traveller
 
 
 def remove_traveller(
-    session: Session, *, principal: StaffPrincipal, handover_id: uuid.UUID, traveller_id: uuid.UUID
-) -> None:
-    handover = load(session, handover_id, for_update=True)
+    session: Session,
+    *,
+    principal: StaffPrincipal,
+    handover_id: uuid.UUID,
+    traveller_id: uuid.UUID,
+    if_match: str | None,
+) -> Handover:
+    handover = load_for_change(session, handover_id, if_match)
     _require_open(handover)
     traveller = _traveller(session, handover, traveller_id)
     before = traveller_snapshot(traveller)
     session.delete(traveller)
+    _touch(handover)
     session.flush()
     record(
         session,
@@ -243,6 +271,7 @@ def remove_traveller(
         changes=diff(session, before, {}),
         details={"traveller_id": traveller_id},
     )
+    return handover
 
 
 def travellers_of(session: Session, handover_id: uuid.UUID) -> list[Traveller]:
@@ -359,7 +388,11 @@ def read_handover(session: Session, *, principal: StaffPrincipal, handover_id: u
 
 
 def present(session: Session, *, principal: StaffPrincipal, handover: Handover) -> HandoverOut:
-    """`handover` shaped for `principal`: with identity documents (audited) only for those allowed to see them."""
+    """`handover` shaped for `principal`: with identity documents (audited) only for those allowed to see them.
+
+    Pending changes are flushed first, so the `version` shown (and the ETag built from it) is the one stored.
+    """
+    session.flush()
     with_documents = principal.can(Permission.HANDOVER_TRAVELLER_DOCUMENTS)
     out = handover_out(session, handover, with_documents=with_documents)
     if with_documents and any(

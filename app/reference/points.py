@@ -1,7 +1,14 @@
 """Handover points: the crossings that lead to them, escort times, daily capacity, active flag.
 
-Taking a point out of service flags the handovers scheduled there from today on. Lowering the capacity below the
-bookings a day already has keeps those bookings (they were valid when made) and refuses new ones.
+Taking a point out of service flags the handovers scheduled there from today on. Lowering the daily capacity
+below the bookings a day already has is accepted (the capacity is a fact about the point, and refusing it would
+keep booking new families into a point that cannot take them), keeps those bookings, and flags every open
+handover on each such day from today on, with a reason naming the day, the bookings and the new capacity: the
+coordinator decides which to move, as after a crossing closure. New bookings are refused at once.
+
+Edits and deletes need the point's ETag (`If-Match`, see `app.reference.service.locked_for_change`). The point is
+locked `FOR UPDATE` first: a scheduler holds it `FOR SHARE` while it books, so a capacity cut either sees every
+booking made before it or is seen by every booking made after it.
 """
 
 from __future__ import annotations
@@ -10,17 +17,18 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit import Actor, record
 from app.audit.service import diff
+from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
-from app.handovers.flags import flag_for_point
-from app.handovers.models import ROUTED_OPEN_STATES, Handover, HandoverSchedule
+from app.handovers.flags import flag_for_point, flag_for_point_day
+from app.handovers.models import ROUTED_OPEN_STATES, SLOT_STATES, Handover, HandoverSchedule
 from app.reference.models import BorderCrossing, HandoverPoint, PointCrossing, PointDay
 from app.reference.schemas import PointCreate, PointCrossingIn, PointCrossingOut, PointOut, PointUpdate
-from app.reference.service import snapshot
+from app.reference.service import locked_for_change, snapshot
 
 POINT_FIELDS = ("code", "name", "description", "time_zone", "daily_capacity", "duty_phone", "is_active", "is_demo")
 
@@ -119,12 +127,19 @@ def create_point(session: Session, *, actor: Actor, data: PointCreate) -> PointO
     return point_out(session, point)
 
 
+def _links_differ(session: Session, point: HandoverPoint, links: list[PointCrossingIn]) -> bool:
+    current = {(link.crossing_id, link.escort_minutes) for link, _ in _links(session, point.id)}
+    return current != {(link.crossing_id, link.escort_minutes) for link in links}
+
+
 def update_point(
-    session: Session, *, actor: Actor, point_id: uuid.UUID, data: PointUpdate, today: date
+    session: Session, *, actor: Actor, point_id: uuid.UUID, data: PointUpdate, today: date, if_match: str | None
 ) -> tuple[PointOut, list[uuid.UUID]]:
-    """Apply changes; deactivating flags the point's handovers from `today` on, which are returned."""
-    point = get_point(session, point_id)
+    """Apply changes; deactivating the point or cutting its capacity flags handovers, which are returned."""
+    point = locked_for_change(session, HandoverPoint, point_id, if_match)
     before = _full_snapshot(session, point)
+    if data.crossings is not None and _links_differ(session, point, data.crossings):
+        point.updated_at = utcnow()  # the links are part of the point: its version must move with them
     values = data.model_dump(exclude_unset=True, exclude={"crossings"})
     for name, value in values.items():
         if value is not None:
@@ -143,6 +158,8 @@ def update_point(
             since=today,
             reason=f"Handover point {point.name} taken out of service",
         )
+    elif point.daily_capacity < before["daily_capacity"]:
+        affected = _flag_over_capacity(session, actor=actor, point=point, today=today)
     if changes:
         record(
             session,
@@ -156,12 +173,49 @@ def update_point(
     return point_out(session, point), affected
 
 
-def set_capacity(session: Session, *, actor: Actor, point_id: uuid.UUID, daily_capacity: int) -> PointOut:
-    """Coordinators adjust a point's daily capacity (REFERENCE_STATUS_EDIT); existing bookings stay."""
-    point = get_point(session, point_id)
+def over_capacity_days(session: Session, point: HandoverPoint, today: date) -> dict[date, int]:
+    """The days from `today` on with more bookings at `point` than its daily capacity, and their bookings."""
+    rows = session.execute(
+        select(Handover.travel_date, func.count())
+        .where(
+            Handover.point_id == point.id,
+            Handover.state.in_([s.value for s in SLOT_STATES]),
+            Handover.travel_date >= today,
+        )
+        .group_by(Handover.travel_date)
+        .having(func.count() > point.daily_capacity)
+        .order_by(Handover.travel_date)
+    ).all()
+    return {day: int(booked) for day, booked in rows if day is not None}
+
+
+def _flag_over_capacity(session: Session, *, actor: Actor, point: HandoverPoint, today: date) -> list[uuid.UUID]:
+    affected: list[uuid.UUID] = []
+    for day, booked in over_capacity_days(session, point, today).items():
+        excess = booked - point.daily_capacity
+        bookings, move = ("1 handover is", "move it") if booked == 1 else (f"{booked} handovers are", f"move {excess}")
+        reason = (
+            f"Handover point {point.name}: daily capacity lowered to {point.daily_capacity}, but {bookings} booked "
+            f"on {day}; {move} or raise the capacity again"
+        )
+        affected += flag_for_point_day(session, actor=actor, point_id=point.id, day=day, reason=reason)
+    return affected
+
+
+def set_capacity(
+    session: Session, *, actor: Actor, point_id: uuid.UUID, daily_capacity: int, today: date, if_match: str | None
+) -> tuple[PointOut, list[uuid.UUID]]:
+    """Coordinators adjust a point's daily capacity (REFERENCE_STATUS_EDIT); existing bookings stay.
+
+    A cut below a day's bookings (from `today` on) flags that day's open handovers; they are returned.
+    """
+    point = locked_for_change(session, HandoverPoint, point_id, if_match)
     before = point.daily_capacity
     point.daily_capacity = daily_capacity
     session.flush()
+    affected: list[uuid.UUID] = []
+    if daily_capacity < before:
+        affected = _flag_over_capacity(session, actor=actor, point=point, today=today)
     if before != daily_capacity:
         record(
             session,
@@ -170,12 +224,13 @@ def set_capacity(session: Session, *, actor: Actor, point_id: uuid.UUID, daily_c
             target_type="handover_point",
             target_id=point.id,
             changes={"daily_capacity": {"old": before, "new": daily_capacity}},
+            details={"affected_handovers": [str(h) for h in affected]},
         )
-    return point_out(session, point)
+    return point_out(session, point), affected
 
 
-def delete_point(session: Session, *, actor: Actor, point_id: uuid.UUID) -> None:
-    point = get_point(session, point_id)
+def delete_point(session: Session, *, actor: Actor, point_id: uuid.UUID, if_match: str | None) -> None:
+    point = locked_for_change(session, HandoverPoint, point_id, if_match)
     used = select(Handover.id).where(Handover.point_id == point.id).limit(1)
     planned = select(HandoverSchedule.id).where(HandoverSchedule.point_id == point.id).limit(1)
     if session.execute(used).first() or session.execute(planned).first():

@@ -3,19 +3,24 @@
 A crossing's status is a time series: coordinators and admins add dated entries; an entry is never edited or
 deleted (a correction is a newer entry), so what the scheduler believed on any day stays reconstructible. Adding a
 `closed` or `restricted` entry flags every scheduled handover routed through the crossing in that range.
+
+Hubs, crossings, points and teams are versioned: an edit or a delete locks the row and needs its current ETag in
+`If-Match` (`app.concurrency`; 428 without, 412 when stale, nothing changed). Status and availability entries are
+append-only, so adding one needs no If-Match and does not move the record's version.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, time
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import Actor, record
 from app.audit.service import diff
+from app.concurrency import require_version
 from app.errors import Conflict, NotFound, Unprocessable
 from app.handovers.flags import flag_for_crossing
 from app.handovers.models import Handover, HandoverSchedule
@@ -23,6 +28,8 @@ from app.reference.models import (
     BorderCrossing,
     CrossingState,
     CrossingStatus,
+    EscortTeam,
+    HandoverPoint,
     PointCrossing,
     TransitHub,
 )
@@ -57,6 +64,26 @@ def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     """The named attributes, times of day as `HH:MM:SS` text (the audit trail stores JSON)."""
     values = {name: getattr(obj, name) for name in fields}
     return {name: v.isoformat() if isinstance(v, time) else v for name, v in values.items()}
+
+
+Record = TypeVar("Record", TransitHub, BorderCrossing, HandoverPoint, EscortTeam)
+NOUNS: dict[type[Any], str] = {
+    TransitHub: "this transit hub",
+    BorderCrossing: "this border crossing",
+    HandoverPoint: "this handover point",
+    EscortTeam: "this escort team",
+}
+
+
+def locked_for_change(session: Session, model: type[Record], key: uuid.UUID, if_match: str | None) -> Record:
+    """The record, locked (`FOR UPDATE`), provided `if_match` names its current version; 404 when there is none."""
+    found = session.execute(
+        select(model).where(model.id == key).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"No such {NOUNS[model].removeprefix('this ')}.")
+    require_version(found, if_match, noun=NOUNS[model])
+    return found
 
 
 def _code_taken(session: Session, model: Any, code: str) -> None:
@@ -94,8 +121,10 @@ def create_hub(session: Session, *, actor: Actor, data: HubCreate) -> TransitHub
     return hub
 
 
-def update_hub(session: Session, *, actor: Actor, hub_id: uuid.UUID, data: HubUpdate) -> TransitHub:
-    hub = get_hub(session, hub_id)
+def update_hub(
+    session: Session, *, actor: Actor, hub_id: uuid.UUID, data: HubUpdate, if_match: str | None
+) -> TransitHub:
+    hub = locked_for_change(session, TransitHub, hub_id, if_match)
     before = snapshot(hub, HUB_FIELDS)
     for name, value in data.model_dump(exclude_unset=True).items():
         if value is not None:
@@ -114,8 +143,8 @@ def update_hub(session: Session, *, actor: Actor, hub_id: uuid.UUID, data: HubUp
     return hub
 
 
-def delete_hub(session: Session, *, actor: Actor, hub_id: uuid.UUID) -> None:
-    hub = get_hub(session, hub_id)
+def delete_hub(session: Session, *, actor: Actor, hub_id: uuid.UUID, if_match: str | None) -> None:
+    hub = locked_for_change(session, TransitHub, hub_id, if_match)
     if session.execute(select(BorderCrossing.id).where(BorderCrossing.hub_id == hub.id).limit(1)).first():
         raise Conflict("Crossings are served from this hub; move or delete them first.")
     if session.execute(select(HandoverSchedule.id).where(HandoverSchedule.hub_id == hub.id).limit(1)).first():
@@ -196,9 +225,15 @@ def create_crossing(session: Session, *, actor: Actor, data: CrossingCreate) -> 
 
 
 def update_crossing(
-    session: Session, *, actor: Actor, crossing_id: uuid.UUID, data: CrossingUpdate, today: date
+    session: Session,
+    *,
+    actor: Actor,
+    crossing_id: uuid.UUID,
+    data: CrossingUpdate,
+    today: date,
+    if_match: str | None,
 ) -> CrossingOut:
-    crossing = get_crossing(session, crossing_id)
+    crossing = locked_for_change(session, BorderCrossing, crossing_id, if_match)
     before = snapshot(crossing, CROSSING_FIELDS)
     values = data.model_dump(exclude_unset=True)
     if values.pop("open_around_the_clock", None):
@@ -222,8 +257,8 @@ def update_crossing(
     return read_crossing(session, crossing_id=crossing.id, today=today)
 
 
-def delete_crossing(session: Session, *, actor: Actor, crossing_id: uuid.UUID) -> None:
-    crossing = get_crossing(session, crossing_id)
+def delete_crossing(session: Session, *, actor: Actor, crossing_id: uuid.UUID, if_match: str | None) -> None:
+    crossing = locked_for_change(session, BorderCrossing, crossing_id, if_match)
     if session.execute(select(PointCrossing.point_id).where(PointCrossing.crossing_id == crossing.id)).first():
         raise Conflict("Handover points are reached through this crossing; remove it from them first.")
     used = select(Handover.id).where(Handover.crossing_id == crossing.id).limit(1)

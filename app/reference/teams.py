@@ -1,7 +1,8 @@
 """Escort teams, their members (staff users) and their availability calendar.
 
 Availability is a time series like a crossing's status: entries are added, never edited; the latest entry covering
-a day decides. Marking a team unavailable flags the handovers it escorts on those days.
+a day decides. Marking a team unavailable flags the handovers it escorts on those days. Adding an entry needs no
+If-Match; editing or deleting the team needs its ETag (members are part of the team and move its version).
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from sqlalchemy.orm import Session
 
 from app.audit import Actor, record
 from app.audit.service import diff
+from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
 from app.handovers.flags import flag_for_team, flag_for_team_from
 from app.handovers.models import Handover, HandoverSchedule
 from app.reference.models import EscortAvailability, EscortTeam, EscortTeamMember
 from app.reference.schemas import AvailabilityCreate, MemberIn, MemberOut, TeamCreate, TeamOut, TeamUpdate
-from app.reference.service import snapshot
+from app.reference.service import locked_for_change, snapshot
 from app.staff.models import StaffUser
 
 TEAM_FIELDS = ("code", "name", "notes", "is_active", "is_demo")
@@ -106,11 +108,13 @@ def create_team(session: Session, *, actor: Actor, data: TeamCreate) -> TeamOut:
 
 
 def update_team(
-    session: Session, *, actor: Actor, team_id: uuid.UUID, data: TeamUpdate, today: date
+    session: Session, *, actor: Actor, team_id: uuid.UUID, data: TeamUpdate, today: date, if_match: str | None
 ) -> tuple[TeamOut, list[uuid.UUID]]:
     """Apply changes; deactivating flags the team's handovers from `today` on, which are returned."""
-    team = get_team(session, team_id)
+    team = locked_for_change(session, EscortTeam, team_id, if_match)
     before = _full_snapshot(session, team)
+    if data.members is not None and set(before["members"].items()) != {(str(m.user_id), m.role) for m in data.members}:
+        team.updated_at = utcnow()  # the members are part of the team: its version must move with them
     for name, value in data.model_dump(exclude_unset=True, exclude={"members"}).items():
         if value is not None:
             setattr(team, name, value)
@@ -135,8 +139,8 @@ def update_team(
     return team_out(session, team), affected
 
 
-def delete_team(session: Session, *, actor: Actor, team_id: uuid.UUID) -> None:
-    team = get_team(session, team_id)
+def delete_team(session: Session, *, actor: Actor, team_id: uuid.UUID, if_match: str | None) -> None:
+    team = locked_for_change(session, EscortTeam, team_id, if_match)
     used = select(Handover.id).where(Handover.escort_team_id == team.id).limit(1)
     planned = select(HandoverSchedule.id).where(HandoverSchedule.escort_team_id == team.id).limit(1)
     if session.execute(used).first() or session.execute(planned).first():

@@ -1,4 +1,9 @@
-"""Cases ready for a handover, and API helpers to request and schedule handovers in tests."""
+"""Cases ready for a handover, and API helpers to request and schedule handovers in tests.
+
+Every change to a handover needs its ETag in `If-Match`: `if_match` builds the headers from an ETag or a response
+body's `version`, `fresh` reads the record first, `change` posts an action with a fresh ETag (for tests about
+something else).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.cases.models import Case
 from app.db import utcnow
 from app.transaction import unit_of_work
+from tests.reference.factories import fresh
+from tests.reference.factories import if_match as if_match  # re-exported for the handover tests
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -35,6 +42,16 @@ def make_case(
         session.add(case)
         session.flush()
         return case.id
+
+
+def handover_url(handover_id: str | uuid.UUID) -> str:
+    return f"/api/v1/handovers/{handover_id}"
+
+
+def change(client: TestClient, staff: Any, handover_id: str | uuid.UUID, action: str, body: Any = None) -> Any:
+    """POST `action` (`cancel`, `approve`, `travellers`, ...) on a handover with its current ETag."""
+    url = handover_url(handover_id)
+    return client.post(f"{url}/{action}", json={} if body is None else body, headers=fresh(client, staff, url))
 
 
 def request_handover(
@@ -71,7 +88,8 @@ def schedule_body(
 
 
 def schedule(client: TestClient, staff: Any, handover_id: str, **kwargs: Any) -> Any:
-    return client.post(f"/api/v1/handovers/{handover_id}/schedule", json=schedule_body(**kwargs), headers=staff.headers)
+    """Schedule the handover with its current ETag (read first)."""
+    return change(client, staff, handover_id, "schedule", schedule_body(**kwargs))
 
 
 def scheduled_handover(client: TestClient, factory: sessionmaker[Session], staff: Any, **kwargs: Any) -> dict[str, Any]:

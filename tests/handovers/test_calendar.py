@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import icalendar
 import vobject
 
-from tests.handovers.factories import scheduled_handover
+from tests.handovers.factories import change, scheduled_handover
 from tests.reference.factories import build_world
 
 
@@ -36,9 +36,7 @@ def test_escort_team_feed_parses_with_two_libraries_and_holds_exactly_team_hando
     cancelled = scheduled_handover(
         client, session_factory, coordinator, team=team_a, start="16:00", end="17:00", **route
     )
-    client.post(
-        f"/api/v1/handovers/{cancelled['id']}/cancel", json={"reason": "called off"}, headers=coordinator.headers
-    )
+    assert change(client, coordinator, cancelled["id"], "cancel", {"reason": "called off"}).status_code == 200
 
     response = client.post(
         "/api/v1/calendar-feeds",
@@ -94,11 +92,8 @@ def test_point_feed_lists_handovers_at_point_without_traveller_details(client, m
         start="14:00",
         end="15:00",
     )
-    client.post(
-        f"/api/v1/handovers/{at_north['id']}/travellers",
-        json={"full_name": "Secret Traveller", "relationship": "mother", "document_number": "AB1234567"},
-        headers=coordinator.headers,
-    )
+    traveller = {"full_name": "Secret Traveller", "relationship": "mother", "document_number": "AB1234567"}
+    assert change(client, coordinator, at_north["id"], "travellers", traveller).status_code == 201
     created = client.post(
         "/api/v1/calendar-feeds",
         json={"kind": "handover_point", "point_id": str(world.points["north"]), "label": "North"},

@@ -11,6 +11,8 @@ from app.cases.models import Case
 from app.reference.models import PointDay
 from tests.handovers.factories import (
     case_state,
+    change,
+    if_match,
     make_case,
     request_handover,
     schedule,
@@ -36,15 +38,14 @@ def test_schedule_last_slot_ten_parallel_requests_exactly_one_succeeds(
     coordinators = [make_staff("coordinator") for _ in range(PARALLEL)]
     route = {"crossing": world.crossings["open"], "point": world.points["north"], "day": world.day}
     scheduled_handover(client, session_factory, coordinators[0], team=world.teams[PARALLEL], **route)
-    handovers = [request_handover(client, c, make_case(session_factory))["id"] for c in coordinators]
+    handovers = [request_handover(client, c, make_case(session_factory)) for c in coordinators]
     barrier = threading.Barrier(PARALLEL)
 
     def attempt(index: int):
         body = schedule_body(team=world.teams[index], **route)
+        headers = if_match(coordinators[index], handovers[index])
         barrier.wait(timeout=30)
-        return client.post(
-            f"/api/v1/handovers/{handovers[index]}/schedule", json=body, headers=coordinators[index].headers
-        )
+        return client.post(f"/api/v1/handovers/{handovers[index]['id']}/schedule", json=body, headers=headers)
 
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         responses = list(pool.map(attempt, range(PARALLEL)))
@@ -92,9 +93,7 @@ def test_cancel_scheduled_handover_frees_slot_and_returns_case(client, make_staf
     route = {"crossing": world.crossings["open"], "point": world.points["north"], "day": world.day}
     first = scheduled_handover(client, session_factory, coordinator, team=world.teams[0], **route)
 
-    response = client.post(
-        f"/api/v1/handovers/{first['id']}/cancel", json={"reason": "Family cannot travel"}, headers=coordinator.headers
-    )
+    response = change(client, coordinator, first["id"], "cancel", {"reason": "Family cannot travel"})
     assert response.status_code == 200, response.text
     assert response.json()["state"] == "cancelled"
     assert response.json()["closed_reason"] == "Family cannot travel"

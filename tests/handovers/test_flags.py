@@ -8,7 +8,15 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.transaction import commit
-from tests.handovers.factories import case_state, scheduled_handover
+from tests.handovers.factories import (
+    case_state,
+    change,
+    fresh,
+    make_case,
+    request_handover,
+    schedule,
+    scheduled_handover,
+)
 from tests.reference.factories import build_world
 
 
@@ -39,9 +47,7 @@ def test_close_crossing_for_range_flags_exactly_scheduled_handovers_in_range(
     after_range = book(2, open_x, north, day + timedelta(days=4))
     other_crossing = book(3, hours_x, south, day, start="14:00", end="15:00")
     cancelled = book(4, open_x, north, day + timedelta(days=1))
-    client.post(
-        f"/api/v1/handovers/{cancelled['id']}/cancel", json={"reason": "plans changed"}, headers=coordinator.headers
-    )
+    assert change(client, coordinator, cancelled["id"], "cancel", {"reason": "plans changed"}).status_code == 200
 
     response = client.post(
         f"/api/v1/reference/crossings/{open_x}/statuses",
@@ -107,7 +113,7 @@ def test_open_status_entry_flags_nothing_and_reschedule_clears_flag(client, make
         "window_end": "14:00",
         "reason": "Later window because of queues",
     }
-    response = client.post(f"/api/v1/handovers/{booked['id']}/reschedule", json=body, headers=coordinator.headers)
+    response = change(client, coordinator, booked["id"], "reschedule", body)
     assert response.status_code == 200, response.text
     assert response.json()["needs_attention"] is False
     history = client.get(f"/api/v1/handovers/{booked['id']}/schedule-history", headers=coordinator.headers).json()
@@ -144,16 +150,78 @@ def test_deactivate_point_flags_its_handovers_and_keeps_used_links(client, make_
         day=world.day,
     )
     north = f"/api/v1/reference/handover-points/{world.points['north']}"
-    response = client.patch(north, json={"crossings": []}, headers=admin.headers)
+    response = client.patch(north, json={"crossings": []}, headers=fresh(client, admin, north))
     assert response.status_code == 409
-    response = client.patch(north, json={"is_active": False}, headers=admin.headers)
+    response = client.patch(north, json={"is_active": False}, headers=fresh(client, admin, north))
     assert response.status_code == 200, response.text
     assert response.headers["X-Affected-Handovers"] == booked["id"]
     detail = client.get(f"/api/v1/handovers/{booked['id']}", headers=coordinator.headers).json()
     assert detail["needs_attention"] is True
-    response = client.post(
-        f"/api/v1/handovers/{booked['id']}/acknowledge-flag",
-        json={"note": "Point reopens before the date"},
-        headers=coordinator.headers,
-    )
+    response = change(client, coordinator, booked["id"], "acknowledge-flag", {"note": "Point reopens before the date"})
     assert response.status_code == 200 and response.json()["needs_attention"] is False
+
+
+def test_lower_capacity_below_bookings_flags_exactly_overbooked_days_and_refuses_new(
+    client, make_staff, session_factory, db_session
+):
+    """Cutting a point's daily capacity keeps the bookings already made and flags every open handover on each day
+    now over capacity (the coordinator decides which to move); days within the new capacity are untouched, and new
+    bookings beyond it are refused at once."""
+    world = build_world(session_factory, teams=6, north_capacity=3)
+    coordinator = make_staff("coordinator")
+    day, next_day = world.day, world.day + timedelta(days=1)
+    route = {"crossing": world.crossings["open"], "point": world.points["north"]}
+
+    def book(team: int, when):
+        return scheduled_handover(client, session_factory, coordinator, team=world.teams[team], day=when, **route)
+
+    full_day = [book(0, day), book(1, day), book(2, day)]
+    within = book(3, next_day)
+    point = f"/api/v1/reference/handover-points/{world.points['north']}"
+
+    response = client.put(f"{point}/capacity", json={"daily_capacity": 1}, headers=fresh(client, coordinator, point))
+
+    assert response.status_code == 200, response.text
+    assert response.json()["daily_capacity"] == 1
+    assert sorted(response.headers["X-Affected-Handovers"].split(",")) == sorted(h["id"] for h in full_day)
+    for handover in full_day:
+        detail = client.get(f"/api/v1/handovers/{handover['id']}", headers=coordinator.headers).json()
+        assert detail["state"] == "scheduled" and detail["needs_attention"] is True
+        reason = detail["attention_reason"]
+        assert "capacity lowered to 1" in reason and f"3 handovers are booked on {day}" in reason
+        assert "move 2 or raise the capacity again" in reason
+        assert case_state(session_factory, handover["case_id"])[1] is True
+    untouched = client.get(f"/api/v1/handovers/{within['id']}", headers=coordinator.headers).json()
+    assert untouched["needs_attention"] is False
+
+    extra = request_handover(client, coordinator, make_case(session_factory))
+    response = schedule(client, coordinator, extra["id"], team=world.teams[4], day=next_day, **route)
+    assert response.status_code == 409
+    assert response.json()["type"] == "/problems/handover-point-full"
+    assert response.json()["capacity"] == 1 and response.json()["booked"] == 1
+
+    raised = client.put(f"{point}/capacity", json={"daily_capacity": 5}, headers=fresh(client, coordinator, point))
+    assert raised.status_code == 200 and "X-Affected-Handovers" not in raised.headers
+    commit(db_session)
+    event = (
+        db_session.execute(
+            select(AuditEvent).where(AuditEvent.action == "reference.point_capacity_changed").order_by(AuditEvent.seq)
+        )
+        .scalars()
+        .first()
+    )
+    assert event.details["changes"]["daily_capacity"] == {"old": 3, "new": 1}
+    assert sorted(event.details["affected_handovers"]) == sorted(h["id"] for h in full_day)
+
+
+def test_admin_lowering_capacity_by_patch_flags_like_capacity_endpoint(client, make_staff, session_factory):
+    world = build_world(session_factory, teams=2, north_capacity=2)
+    coordinator, admin = make_staff("coordinator"), make_staff("admin")
+    route = {"crossing": world.crossings["open"], "point": world.points["north"], "day": world.day}
+    booked = [
+        scheduled_handover(client, session_factory, coordinator, team=world.teams[index], **route) for index in (0, 1)
+    ]
+    point = f"/api/v1/reference/handover-points/{world.points['north']}"
+    response = client.patch(point, json={"daily_capacity": 1}, headers=fresh(client, admin, point))
+    assert response.status_code == 200, response.text
+    assert sorted(response.headers["X-Affected-Handovers"].split(",")) == sorted(h["id"] for h in booked)

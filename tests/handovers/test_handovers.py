@@ -13,7 +13,7 @@ from app.auth.principals import StaffPrincipal
 from app.errors import Forbidden
 from app.handovers import service
 from app.handovers.schemas import HandoverCreate, HandoverWithDocumentsOut, TravellerIn
-from tests.handovers.factories import make_case, request_handover
+from tests.handovers.factories import change, fresh, handover_url, if_match, make_case, request_handover
 
 TRAVELLER = {
     "full_name": "Olena Testova",
@@ -59,7 +59,7 @@ def test_request_second_open_handover_for_case_conflict(client, make_staff, sess
         "/api/v1/handovers", json={"case_id": str(case_id), "type": "release_to_family"}, headers=coordinator.headers
     )
     assert response.status_code == 409
-    client.post(f"/api/v1/handovers/{first['id']}/cancel", json={"reason": "duplicate"}, headers=coordinator.headers)
+    assert change(client, coordinator, first["id"], "cancel", {"reason": "duplicate"}).status_code == 200
     request_handover(client, coordinator, case_id)
 
 
@@ -99,29 +99,24 @@ def test_travellers_documents_shown_to_permitted_roles_and_reads_audited(
     assert "FA123456" not in str(created.details) and "+380441234567" not in str(created.details)
     db_session.rollback()
 
-    assert (
-        client.post(
-            f"/api/v1/handovers/{handover['id']}/travellers",
-            json={**TRAVELLER, "document_number": "x"},
-            headers=coordinator.headers,
-        ).status_code
-        == 422
+    url = handover_url(handover["id"])
+    response = client.post(
+        f"{url}/travellers", json={**TRAVELLER, "document_number": "x"}, headers=if_match(coordinator, handover)
     )
+    assert response.status_code == 422
     traveller_id = handover["travellers"][0]["id"]
-    response = client.patch(
-        f"/api/v1/handovers/{handover['id']}/travellers/{traveller_id}",
-        json={"document_number": "FB000111"},
-        headers=coordinator.headers,
-    )
+    headers = if_match(coordinator, handover)
+    response = client.patch(f"{url}/travellers/{traveller_id}", json={"document_number": "FB000111"}, headers=headers)
     assert response.status_code == 200 and response.json()["document_number"] == "FB000111"
+    assert response.headers["ETag"] == f'"{handover["version"] + 1}"'  # travellers are part of the handover
     changed = db_session.execute(
         select(AuditEvent).where(AuditEvent.action == "handover.traveller_updated")
     ).scalar_one()
     assert changed.details["changes"]["document_number"]["new"].startswith("hmac-sha256:")
     db_session.rollback()
-    response = client.delete(
-        f"/api/v1/handovers/{handover['id']}/travellers/{traveller_id}", headers=coordinator.headers
-    )
+    stale = client.delete(f"{url}/travellers/{traveller_id}", headers=if_match(coordinator, handover))
+    assert stale.status_code == 412
+    response = client.delete(f"{url}/travellers/{traveller_id}", headers=fresh(client, coordinator, url))
     assert response.status_code == 204
     assert client.get(f"/api/v1/handovers/{handover['id']}", headers=auditor.headers).json()["travellers"] == []
 
@@ -153,16 +148,10 @@ def test_update_handover_and_list_filters(client, make_staff, session_factory):
     coordinator = make_staff("coordinator")
     first = request_handover(client, coordinator, make_case(session_factory))
     request_handover(client, coordinator, make_case(session_factory, outcome="deceased"), type="remains_repatriation")
-    response = client.patch(
-        f"/api/v1/handovers/{first['id']}", json={"contact_phone": "+48 22 123 45 67"}, headers=coordinator.headers
-    )
+    url = handover_url(first["id"])
+    response = client.patch(url, json={"contact_phone": "+48 22 123 45 67"}, headers=if_match(coordinator, first))
     assert response.json()["contact_phone"] == "+48221234567"
-    assert (
-        client.patch(
-            f"/api/v1/handovers/{first['id']}", json={"state": "completed"}, headers=coordinator.headers
-        ).status_code
-        == 422
-    )
+    assert client.patch(url, json={"state": "completed"}, headers=fresh(client, coordinator, url)).status_code == 422
     listing = client.get("/api/v1/handovers", params={"type": "remains_repatriation"}, headers=coordinator.headers)
     assert listing.json()["total"] == 1
     listing = client.get("/api/v1/handovers", params={"case_id": first["case_id"]}, headers=coordinator.headers)

@@ -1,13 +1,16 @@
-"""Acceptance 6: travel instructions render in ru, uk and en, as JSON and as a printable page; family-safe."""
+"""Acceptance 6: travel instructions render in ru, uk and en, as JSON, as a printable page and as a PDF; family-safe."""
 
 from __future__ import annotations
 
+import io
 import uuid
 
+import pypdf
 import pytest
 
+from app.handovers import pdf
 from app.handovers.instructions import travel_instructions_for_case
-from tests.handovers.factories import make_case, request_handover, scheduled_handover
+from tests.handovers.factories import change, fresh, handover_url, make_case, request_handover, scheduled_handover
 from tests.reference.factories import build_world
 
 EXPECTED = {
@@ -30,16 +33,15 @@ def scheduled(client, make_staff, session_factory):
         team=world.teams[0],
         day=world.day,
     )
-    client.post(
-        f"/api/v1/handovers/{handover['id']}/travellers",
-        json={"full_name": "Olena Testova", "relationship": "mother", "document_number": "FA999888"},
-        headers=coordinator.headers,
-    )
-    client.patch(
-        f"/api/v1/handovers/{handover['id']}",
+    traveller = {"full_name": "Olena Testova", "relationship": "mother", "document_number": "FA999888"}
+    assert change(client, coordinator, handover["id"], "travellers", traveller).status_code == 201
+    url = handover_url(handover["id"])
+    edited = client.patch(
+        url,
         json={"notes": "internal: escort lead phone +48 600 000 001", "documents_note": "Bring the ministry letter."},
-        headers=coordinator.headers,
+        headers=fresh(client, coordinator, url),
     )
+    assert edited.status_code == 200, edited.text
     return handover, coordinator
 
 
@@ -106,3 +108,65 @@ def test_travel_instructions_for_case_returns_family_safe_schema(scheduled, sess
     dumped = found.model_dump_json()
     for secret in ("Olena Testova", "FA999888", "internal:", "Escort team 0", "Test point north"):
         assert secret not in dumped
+
+
+CYRILLIC_CROSSING = {"name_ru": "Мамоново", "name_uk": "Мамонове", "name_en": "Mamonovo", "name_pl": "Grzechotki"}
+PDF_EXPECTED = {
+    "ru": ("Мамоново – Grzechotki", "Калининград", "Передача: как добраться", "Какие документы взять с собой"),
+    "uk": ("Мамонове – Grzechotki", "Калінінград", "Передача: як дістатися", "Які документи взяти з собою"),
+    "en": ("Mamonovo – Grzechotki", "Kaliningrad", "Handover: travel instructions", "Documents to bring"),
+}
+
+
+def _pdf_text(body: bytes) -> tuple[str, pypdf.PdfReader]:
+    reader = pypdf.PdfReader(io.BytesIO(body))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return " ".join(text.split()), reader
+
+
+def test_instructions_pdf_renders_each_language_with_cyrillic_crossing_name(
+    client, make_staff, session_factory, scheduled
+):
+    handover, coordinator = scheduled
+    admin = make_staff("admin")
+    crossing = f"/api/v1/reference/crossings/{handover['schedule']['crossing']['id']}"
+    renamed = client.patch(crossing, json=CYRILLIC_CROSSING, headers=fresh(client, admin, crossing))
+    assert renamed.status_code == 200, renamed.text
+
+    path = f"/api/v1/handovers/{handover['id']}/instructions.pdf"
+    for language, (crossing_name, hub, title, documents) in PDF_EXPECTED.items():
+        response = client.get(path, params={"lang": language}, headers=coordinator.headers)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/pdf"
+        assert response.headers["content-language"] == language
+        filename = f"travel-instructions-{handover['case_reference']}-{language}.pdf"
+        assert filename in response.headers["content-disposition"]
+        assert response.content.startswith(b"%PDF-")
+        text, reader = _pdf_text(response.content)
+        for expected in (crossing_name, hub, title, documents, handover["case_reference"], "+48 22 123 45 67"):
+            assert expected in text, (language, expected, text)
+        assert "Bring the ministry letter." in text
+        assert reader.trailer["/Root"]["/Lang"] == language
+        assert round(float(reader.pages[0].mediabox.width)) == 595  # A4
+        for secret in ("Olena Testova", "FA999888", "internal:", "+48 600", "Escort team 0", "Test point north"):
+            assert secret not in text
+
+
+def test_instructions_pdf_same_permissions_as_page(client, make_staff, scheduled):
+    handover, _ = scheduled
+    path = f"/api/v1/handovers/{handover['id']}/instructions.pdf"
+    assert client.get(path, params={"lang": "en"}, headers=make_staff("auditor").headers).status_code == 200
+    assert client.get(path, params={"lang": "en"}, headers=make_staff("operator").headers).status_code == 403
+    assert client.get(path, params={"lang": "en"}).status_code == 401
+    missing = client.get(f"/api/v1/handovers/{uuid.uuid4()}/instructions.pdf", headers=make_staff("auditor").headers)
+    assert missing.status_code == 404
+
+
+def test_instructions_pdf_without_fonts_service_unavailable(client, scheduled, monkeypatch, tmp_path):
+    handover, coordinator = scheduled
+    monkeypatch.setattr(pdf, "FONT_DIRS", (tmp_path,))
+    response = client.get(f"/api/v1/handovers/{handover['id']}/instructions.pdf", headers=coordinator.headers)
+    assert response.status_code == 503
+    assert response.json()["type"] == "/problems/pdf-unavailable"
+    page = client.get(f"/api/v1/handovers/{handover['id']}/instructions.html", headers=coordinator.headers)
+    assert page.status_code == 200

@@ -8,19 +8,19 @@ import io
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from tests.handovers.factories import case_state, make_case, request_handover, scheduled_handover
+from tests.handovers.factories import case_state, change, make_case, request_handover, scheduled_handover
 from tests.reference.factories import build_world
 
 
 def test_approve_by_requester_or_coordinator_refused(client, make_staff, session_factory):
     supervisor, other, coordinator = make_staff("supervisor"), make_staff("supervisor"), make_staff("coordinator")
     hid = request_handover(client, supervisor, make_case(session_factory))["id"]
-    assert client.post(f"/api/v1/handovers/{hid}/approve", json={}, headers=coordinator.headers).status_code == 403
-    response = client.post(f"/api/v1/handovers/{hid}/approve", json={}, headers=supervisor.headers)
+    assert change(client, coordinator, hid, "approve").status_code == 403
+    response = change(client, supervisor, hid, "approve")
     assert response.status_code == 409
     assert response.json()["type"] == "/problems/approval-needs-second-person"
-    assert client.post(f"/api/v1/handovers/{hid}/approve", json={}, headers=other.headers).status_code == 200
-    assert client.post(f"/api/v1/handovers/{hid}/approve", json={}, headers=other.headers).status_code == 409
+    assert change(client, other, hid, "approve").status_code == 200
+    assert change(client, other, hid, "approve").status_code == 409
 
 
 def test_in_transit_without_approval_and_illegal_steps_refused(client, make_staff, session_factory):
@@ -36,16 +36,14 @@ def test_in_transit_without_approval_and_illegal_steps_refused(client, make_staf
         day=world.day,
     )
     hid = booked["id"]
-    response = client.post(f"/api/v1/handovers/{hid}/in-transit", json={}, headers=coordinator.headers)
+    response = change(client, coordinator, hid, "in-transit")
     assert response.status_code == 409 and response.json()["reason"] == "not_approved"
-    response = client.post(f"/api/v1/handovers/{hid}/at-border", json={}, headers=coordinator.headers)
+    response = change(client, coordinator, hid, "at-border")
     assert response.status_code == 409
     assert response.json()["type"] == "/problems/invalid-transition"
     assert "in_transit" in response.json()["allowed_transitions"]
-    response = client.post(
-        f"/api/v1/handovers/{hid}/complete",
-        json={"received_by_name": "X", "received_by_relationship": "mother"},
-        headers=coordinator.headers,
+    response = change(
+        client, coordinator, hid, "complete", {"received_by_name": "X", "received_by_relationship": "mother"}
     )
     assert response.status_code == 409
     assert client.get(f"/api/v1/handovers/{hid}", headers=coordinator.headers).json()["state"] == "scheduled"
@@ -64,19 +62,14 @@ def test_fail_in_transit_handover_records_reason_and_returns_case(client, make_s
         day=world.day,
     )
     hid = booked["id"]
-    client.post(f"/api/v1/handovers/{hid}/approve", json={}, headers=supervisor.headers)
-    client.post(f"/api/v1/handovers/{hid}/in-transit", json={}, headers=coordinator.headers)
-    assert (
-        client.post(f"/api/v1/handovers/{hid}/fail", json={"reason": "x"}, headers=coordinator.headers).status_code
-        == 422
-    )
-    response = client.post(
-        f"/api/v1/handovers/{hid}/fail", json={"reason": "Crossing closed on the day"}, headers=coordinator.headers
-    )
+    assert change(client, supervisor, hid, "approve").status_code == 200
+    assert change(client, coordinator, hid, "in-transit").status_code == 200
+    assert change(client, coordinator, hid, "fail", {"reason": "x"}).status_code == 422
+    response = change(client, coordinator, hid, "fail", {"reason": "Crossing closed on the day"})
     assert response.status_code == 200, response.text
     assert response.json()["state"] == "failed"
     assert case_state(session_factory, booked["case_id"])[0] == "released"
-    again = client.post(f"/api/v1/handovers/{hid}/cancel", json={"reason": "too late"}, headers=coordinator.headers)
+    again = change(client, coordinator, hid, "cancel", {"reason": "too late"})
     assert again.status_code == 409
 
 
@@ -85,7 +78,7 @@ def test_complete_remains_requires_inventory_and_records_effects(client, make_st
     coordinator, supervisor = make_staff("coordinator"), make_staff("supervisor")
     case_id = make_case(session_factory, outcome="deceased")
     hid = request_handover(client, coordinator, case_id, type="remains_repatriation")["id"]
-    client.post(f"/api/v1/handovers/{hid}/approve", json={}, headers=supervisor.headers)
+    assert change(client, supervisor, hid, "approve").status_code == 200
     body = {
         "crossing_id": str(world.crossings["open"]),
         "point_id": str(world.points["north"]),
@@ -94,20 +87,18 @@ def test_complete_remains_requires_inventory_and_records_effects(client, make_st
         "window_start": "10:00",
         "window_end": "12:00",
     }
-    assert client.post(f"/api/v1/handovers/{hid}/schedule", json=body, headers=coordinator.headers).status_code == 200
+    assert change(client, coordinator, hid, "schedule", body).status_code == 200
     for step in ("in-transit", "at-border"):
-        client.post(f"/api/v1/handovers/{hid}/{step}", json={}, headers=coordinator.headers)
+        assert change(client, coordinator, hid, step).status_code == 200
     receipt = {"received_by_name": "Halyna Testova", "received_by_relationship": "mother"}
-    response = client.post(f"/api/v1/handovers/{hid}/complete", json=receipt, headers=coordinator.headers)
+    response = change(client, coordinator, hid, "complete", receipt)
     assert response.status_code == 422
     assert response.json()["errors"][0]["pointer"] == "#/personal_effects"
     effects = [
         {"description": "Wristwatch, steel", "quantity": 1, "condition": "scratched"},
         {"description": "Letters", "quantity": 3},
     ]
-    response = client.post(
-        f"/api/v1/handovers/{hid}/complete", json={**receipt, "personal_effects": effects}, headers=coordinator.headers
-    )
+    response = change(client, coordinator, hid, "complete", {**receipt, "personal_effects": effects})
     assert response.status_code == 200, response.text
     stored = client.get(f"/api/v1/handovers/{hid}/receipt", headers=coordinator.headers).json()
     assert [(e["position"], e["description"], e["quantity"]) for e in stored["personal_effects"]] == [
@@ -133,11 +124,14 @@ def test_manifest_lists_day_bookings_with_documents_for_coordinators(client, mak
         team=world.teams[0],
         day=world.day,
     )
-    client.post(
-        f"/api/v1/handovers/{booked['id']}/travellers",
-        json={"full_name": "=HYPERLINK(1)", "relationship": "father", "document_number": "FA123456"},
-        headers=coordinator.headers,
+    added = change(
+        client,
+        coordinator,
+        booked["id"],
+        "travellers",
+        {"full_name": "=HYPERLINK(1)", "relationship": "father", "document_number": "FA123456"},
     )
+    assert added.status_code == 201, added.text
     response = client.get(
         f"/api/v1/handover-points/{world.points['north']}/manifest.csv",
         params={"date": world.day.isoformat()},

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.cases.models import Case, CaseEvent
 from app.transaction import commit
-from tests.handovers.factories import case_state, make_case, request_handover, schedule_body
+from tests.handovers.factories import case_state, if_match, make_case, request_handover, schedule_body
 from tests.reference.factories import build_world
 
 
@@ -61,7 +61,7 @@ def test_handover_released_case_full_scenario_case_timeline_shows_each_step(
     body = schedule_body(
         crossing=world.crossings["open"], point=world.points["north"], team=world.teams[0], day=world.day
     )
-    response = client.post(f"/api/v1/handovers/{hid}/schedule", json=body, headers=coordinator.headers)
+    response = client.post(f"/api/v1/handovers/{hid}/schedule", json=body, headers=if_match(coordinator, handover))
     assert response.status_code == 200, response.text
     scheduled = response.json()
     assert scheduled["state"] == "scheduled"
@@ -69,18 +69,20 @@ def test_handover_released_case_full_scenario_case_timeline_shows_each_step(
     assert scheduled["schedule"]["revision"] == 1
     assert case_state(session_factory, case_id)[0] == "handover_planned"
 
-    response = client.post(f"/api/v1/handovers/{hid}/approve", json={"note": "ok"}, headers=supervisor.headers)
+    tag = response.headers["ETag"]
+    response = client.post(f"/api/v1/handovers/{hid}/approve", json={"note": "ok"}, headers=if_match(supervisor, tag))
     assert response.status_code == 200, response.text
     assert response.json()["approved_at"] is not None and response.json()["state"] == "scheduled"
 
     for step in ("in-transit", "at-border"):
-        response = client.post(f"/api/v1/handovers/{hid}/{step}", json={}, headers=coordinator.headers)
+        tag = response.headers["ETag"]
+        response = client.post(f"/api/v1/handovers/{hid}/{step}", json={}, headers=if_match(coordinator, tag))
         assert response.status_code == 200, response.text
     traveller_id = scheduled["travellers"][0]["id"]
     response = client.post(
         f"/api/v1/handovers/{hid}/complete",
         json={"received_by_traveller_id": traveller_id, "witness_name": "Border officer"},
-        headers=coordinator.headers,
+        headers=if_match(coordinator, response.headers["ETag"]),
     )
     assert response.status_code == 200, response.text
     assert response.json()["state"] == "completed"
@@ -119,13 +121,15 @@ def test_handover_released_case_full_scenario_case_timeline_shows_each_step(
 def test_handover_approved_before_scheduling_follows_declared_order(client, make_staff, session_factory):
     world = build_world(session_factory)
     coordinator, supervisor = make_staff("coordinator"), make_staff("supervisor")
-    hid = request_handover(client, coordinator, make_case(session_factory))["id"]
-    response = client.post(f"/api/v1/handovers/{hid}/approve", json={}, headers=supervisor.headers)
+    handover = request_handover(client, coordinator, make_case(session_factory))
+    hid = handover["id"]
+    response = client.post(f"/api/v1/handovers/{hid}/approve", json={}, headers=if_match(supervisor, handover))
     assert response.json()["state"] == "approved"
     body = schedule_body(
         crossing=world.crossings["open"], point=world.points["north"], team=world.teams[0], day=world.day
     )
-    response = client.post(f"/api/v1/handovers/{hid}/schedule", json=body, headers=coordinator.headers)
+    headers = if_match(coordinator, response.json())
+    response = client.post(f"/api/v1/handovers/{hid}/schedule", json=body, headers=headers)
     assert response.status_code == 200, response.text
     assert response.json()["state"] == "scheduled"
     assert response.json()["approved_at"] is not None

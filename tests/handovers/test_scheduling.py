@@ -7,7 +7,15 @@ from datetime import timedelta
 from app.cases.models import Case
 from app.reference.clock import border_today
 from app.transaction import commit
-from tests.handovers.factories import case_state, make_case, request_handover, schedule, scheduled_handover
+from tests.handovers.factories import (
+    case_state,
+    change,
+    fresh,
+    make_case,
+    request_handover,
+    schedule,
+    scheduled_handover,
+)
 from tests.reference.factories import build_world
 
 
@@ -49,9 +57,8 @@ def test_schedule_escort_team_unavailable_or_inactive_refused(client, make_staff
     assert response.json()["type"] == "/problems/escort-team-unavailable"
     assert world.day.isoformat() in response.json()["detail"]
 
-    response = client.patch(
-        f"/api/v1/reference/escort-teams/{world.teams[1]}", json={"is_active": False}, headers=admin.headers
-    )
+    team = f"/api/v1/reference/escort-teams/{world.teams[1]}"
+    response = client.patch(team, json={"is_active": False}, headers=fresh(client, admin, team))
     assert response.status_code == 200, response.text
     response = schedule(client, coordinator, hid, team=world.teams[1], **route)
     assert response.status_code == 409
@@ -160,10 +167,10 @@ def test_schedule_twice_refused_and_reschedule_needs_reason(client, make_staff, 
         "window_start": "12:00",
         "window_end": "13:00",
     }
-    response = client.post(f"/api/v1/handovers/{booked['id']}/reschedule", json=body, headers=coordinator.headers)
+    response = change(client, coordinator, booked["id"], "reschedule", body)
     assert response.status_code == 422
     body["reason"] = "Family flies to Minsk instead"
-    response = client.post(f"/api/v1/handovers/{booked['id']}/reschedule", json=body, headers=coordinator.headers)
+    response = change(client, coordinator, booked["id"], "reschedule", body)
     assert response.status_code == 200, response.text
     assert response.json()["schedule"]["point"]["code"] == "south"
     options = client.post(

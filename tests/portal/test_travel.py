@@ -1,9 +1,9 @@
 """Once a handover is scheduled, the family sees the travel instructions (never the escorts' or travellers' details)."""
 
-from tests.handovers.factories import request_handover, schedule
+from tests.handovers.factories import change, handover_url, request_handover, schedule
 from tests.portal.factories import make_family
 from tests.portal.helpers import arrange, read, sign_in
-from tests.reference.factories import build_world
+from tests.reference.factories import build_world, fresh
 
 
 def test_scheduled_handover_shows_travel_instructions_to_family(client, session_factory, make_staff, backend):
@@ -21,16 +21,17 @@ def test_scheduled_handover_shows_travel_instructions_to_family(client, session_
         day=world.day,
     )
     assert scheduled.status_code == 200, scheduled.text
-    client.post(
-        f"/api/v1/handovers/{handover['id']}/travellers",
-        json={"full_name": "CANARY-TRAVELLER", "relationship": "mother", "document_number": "CANARY-DOC-1"},
-        headers=coordinator.headers,
+    traveller = change(
+        client,
+        coordinator,
+        handover["id"],
+        "travellers",
+        {"full_name": "CANARY-TRAVELLER", "relationship": "mother", "document_number": "CANARY-DOC-1"},
     )
-    client.patch(
-        f"/api/v1/handovers/{handover['id']}",
-        json={"notes": "CANARY-ESCORT-NOTE"},
-        headers=coordinator.headers,
-    )
+    assert traveller.status_code in (200, 201), traveller.text
+    url = handover_url(handover["id"])
+    noted = client.patch(url, json={"notes": "CANARY-ESCORT-NOTE"}, headers=fresh(client, coordinator, url))
+    assert noted.status_code == 200, noted.text
     state = read(session_factory, lambda s: s.get(type(case), case.id).state)
     assert state == "handover_planned"
     sign_in(client, case.reference, code)

@@ -6,6 +6,9 @@
     hub minsk ──────── hours-x (open, 08:00-20:00) ─┬─► south (capacity 1)
                     └─ unknown-x (no status) ───────┘
 Teams: `teams[0..n)`, all active, no calendar entries (so available).
+
+Changes to versioned records need their ETag in `If-Match`: `if_match` builds the headers from an ETag or a response
+body's `version`; `fresh` reads the record at a URL first.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.reference.clock import border_today
@@ -26,6 +31,19 @@ from app.reference.models import (
     TransitHub,
 )
 from app.transaction import unit_of_work
+
+
+def if_match(staff: Any, source: str | dict[str, Any]) -> dict[str, str]:
+    """`staff`'s headers plus `If-Match`: `source` is an ETag, or a response body with its `version`."""
+    tag = source if isinstance(source, str) else f'"{source["version"]}"'
+    return {**staff.headers, "If-Match": tag}
+
+
+def fresh(client: TestClient, staff: Any, url: str) -> dict[str, str]:
+    """`staff`'s headers plus `If-Match` with the current ETag of the record at `url` (read first)."""
+    response = client.get(url, headers=staff.headers)
+    assert response.status_code == 200, response.text
+    return {**staff.headers, "If-Match": response.headers["ETag"]}
 
 
 @dataclass

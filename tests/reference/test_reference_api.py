@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.reference.clock import border_today
+from tests.reference.factories import fresh, if_match
 
 HUB = {
     "code": "gdansk",
@@ -68,25 +69,24 @@ def test_admin_crud_hub_crossing_point_team_audited(client, make_staff, db_sessi
     assert team.status_code == 201, team.text
     assert team.json()["members"][0]["username"] == escort.user.username
 
+    crossing_url = f"/api/v1/reference/crossings/{crossing_id}"
     response = client.patch(
-        f"/api/v1/reference/crossings/{crossing_id}",
+        crossing_url,
         json={"open_around_the_clock": True, "taxi_minutes": 70},
-        headers=admin.headers,
+        headers=if_match(admin, crossing.json()),
     )
     assert response.json()["opens_at"] is None and response.json()["taxi_minutes"] == 70
-    response = client.patch(f"/api/v1/reference/hubs/{hub_id}", json={"name_en": "Gdańsk"}, headers=admin.headers)
+    hub_url = f"/api/v1/reference/hubs/{hub_id}"
+    response = client.patch(hub_url, json={"name_en": "Gdańsk"}, headers=if_match(admin, hub.headers["ETag"]))
     assert response.json()["name_en"] == "Gdańsk"
-    assert client.delete(f"/api/v1/reference/hubs/{hub_id}", headers=admin.headers).status_code == 409
-    assert client.delete(f"/api/v1/reference/crossings/{crossing_id}", headers=admin.headers).status_code == 409
-    assert (
-        client.delete(f"/api/v1/reference/handover-points/{point.json()['id']}", headers=admin.headers).status_code
-        == 204
-    )
-    assert client.delete(f"/api/v1/reference/crossings/{crossing_id}", headers=admin.headers).status_code == 204
-    assert client.delete(f"/api/v1/reference/hubs/{hub_id}", headers=admin.headers).status_code == 204
-    assert (
-        client.delete(f"/api/v1/reference/escort-teams/{team.json()['id']}", headers=admin.headers).status_code == 204
-    )
+    assert client.delete(hub_url, headers=fresh(client, admin, hub_url)).status_code == 409
+    assert client.delete(crossing_url, headers=fresh(client, admin, crossing_url)).status_code == 409
+    point_url = point.headers["Location"]
+    assert client.delete(point_url, headers=fresh(client, admin, point_url)).status_code == 204
+    assert client.delete(crossing_url, headers=fresh(client, admin, crossing_url)).status_code == 204
+    assert client.delete(hub_url, headers=fresh(client, admin, hub_url)).status_code == 204
+    team_url = team.headers["Location"]
+    assert client.delete(team_url, headers=fresh(client, admin, team_url)).status_code == 204
     assert client.get(f"/api/v1/reference/hubs/{hub_id}", headers=admin.headers).status_code == 404
 
     actions = set(db_session.execute(select(AuditEvent.action).where(AuditEvent.action.like("reference.%"))).scalars())
@@ -191,18 +191,13 @@ def test_coordinator_edits_status_availability_capacity_but_not_crud(client, mak
     listed = client.get(f"/api/v1/reference/escort-teams/{team_id}/availability", headers=operator.headers).json()
     assert listed[0]["available"] is False
 
+    point_url = f"/api/v1/reference/handover-points/{point_id}"
     response = client.put(
-        f"/api/v1/reference/handover-points/{point_id}/capacity",
-        json={"daily_capacity": 4},
-        headers=coordinator.headers,
+        f"{point_url}/capacity", json={"daily_capacity": 4}, headers=fresh(client, coordinator, point_url)
     )
     assert response.status_code == 200 and response.json()["daily_capacity"] == 4
-    assert (
-        client.patch(
-            f"/api/v1/reference/handover-points/{point_id}", json={"name": "Renamed"}, headers=coordinator.headers
-        ).status_code
-        == 403
-    )
+    renamed = client.patch(point_url, json={"name": "Renamed"}, headers=fresh(client, coordinator, point_url))
+    assert renamed.status_code == 403
 
 
 def test_team_members_must_be_active_staff(client, make_staff):
