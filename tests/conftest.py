@@ -185,3 +185,22 @@ def make_staff(session_factory: sessionmaker[Session], settings: Settings) -> Ca
         return StaffHandle(user, pair.access_token, pair.refresh_token)
 
     return factory
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Say how many database tests ran on each backend, so a run shows that both were exercised."""
+    counts: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if outcome == "passed" and report.when != "call":
+                continue
+            node_id = getattr(report, "nodeid", "")
+            params = node_id.rsplit("[", 1)[-1].rstrip("]").split("-") if node_id.endswith("]") else []
+            for backend in set(params) & set(BACKENDS):
+                per_backend = counts.setdefault(backend, {})
+                per_backend[outcome] = per_backend.get(outcome, 0) + 1
+    if counts:
+        terminalreporter.section("database backends")
+        for backend in BACKENDS:
+            tally = counts.get(backend, {})
+            terminalreporter.write_line(f"{backend}: " + (", ".join(f"{n} {o}" for o, n in tally.items()) or "none"))
