@@ -96,6 +96,9 @@ class DateComparison:
     verdict: Verdict
     likelihood_ratio: float
     detail: str
+    # True when a part both sides know differs in a way none of the usual copying errors (day/month swap, year off
+    # by one) explains; such a date never supports a `strong` match even when the likelihood ratio stays above 1.
+    conflicting: bool = False
 
 
 # P(observation | same person): how often each discrepancy appears between two records of one man.
@@ -149,14 +152,16 @@ def compare_dates(query: PartialDate | None, record: PartialDate | None) -> Date
                 "partial",
                 _M_DAY_DIFFERS / u_month,
                 f"year and month match, day differs ({query.iso()} vs {record.iso()})",
+                conflicting=True,
             )
         if year_diff == 0:
             return DateComparison(
                 "partial",
                 _M_MONTH_DAY_DIFFER / u_year,
                 f"year matches, day and month differ ({query.iso()} vs {record.iso()})",
+                conflicting=True,
             )
-        return DateComparison("mismatch", _M_MISMATCH, f"{query.iso()} vs {record.iso()}")
+        return DateComparison("mismatch", _M_MISMATCH, f"{query.iso()} vs {record.iso()}", conflicting=True)
 
     precision = "year and month" if shared_month else "year"
     coarser = "the inquiry" if (query.month is None or (shared_month and query.day is None)) else "the registry record"
@@ -170,6 +175,7 @@ def compare_dates(query: PartialDate | None, record: PartialDate | None) -> Date
                 "partial",
                 _M_MONTH_DAY_DIFFER / u_year,
                 f"year matches, month differs ({query.iso()} vs {record.iso()})",
+                conflicting=True,
             )
         if year_diff == 1 and query.month == record.month:
             return DateComparison(
@@ -177,11 +183,11 @@ def compare_dates(query: PartialDate | None, record: PartialDate | None) -> Date
                 _M_OFF_YEAR / (2 * u_month),
                 f"month matches, year off by one ({query.year} vs {record.year})",
             )
-        return DateComparison("mismatch", _M_MISMATCH, f"{query.iso()} vs {record.iso()}")
+        return DateComparison("mismatch", _M_MISMATCH, f"{query.iso()} vs {record.iso()}", conflicting=True)
     if year_diff == 0:
         return DateComparison(
             "partial", _M_EXACT / u_year, f"year {record.year} matches ({coarser} gives only the year)"
         )
     if year_diff == 1:
         return DateComparison("partial", _M_OFF_YEAR / (2 * u_year), f"year off by one ({query.year} vs {record.year})")
-    return DateComparison("mismatch", _M_MISMATCH, f"{query.iso()} vs {record.iso()}")
+    return DateComparison("mismatch", _M_MISMATCH, f"{query.iso()} vs {record.iso()}", conflicting=True)

@@ -12,19 +12,21 @@ Y = birth year, D = full birth date):
 
 | kind | content | finds the person when … |
 |---|---|---|
-| `sg:` | S·G | surname and given name agree (no date, no patronymic) |
-| `sy:` | S·Y | given name is an unknown nickname or misspelt |
+| `sg:` | S·G | surname and given name agree (no date, no patronymic); a query also probes its S with one consonant
+  deleted, for a surname typed with one consonant too many |
+| `sy:` | S·Y | given name is an unknown nickname or misspelt (a query with only a year probes Y±1) |
 | `sd:` | S·D | as above, full date; swapped and ±1-year dates are probed |
 | `sp:` | S·P | given name unknown and no date |
 | `gp:` | G·P·Y | surname misspelt (±1 year probed) |
 | `gd:` | G·D | surname misspelt and no patronymic (swapped / ±1-year dates probed) |
+| `pd:` | P·D | surname misspelt *and* given name unknown (a pet name no table lists); swapped / ±1-year dates probed |
 | `xd:` | S with one consonant deleted·G | surname misspelt by one consonant, nothing else known (the "symmetric
   deletion" scheme: a record stores its deletions, a query probes its own skeleton and its deletions, so one
   substitution, insertion or deletion on either side still shares a key) |
 | `sn:` | service number | the number alone identifies the person |
 | `s:`  | S | last resort, probed only when the query holds nothing to combine S with |
 
-Records emit every kind they have data for (about ten keys). Queries emit the kinds they can build, over all
+Records emit every kind they have data for (about thirteen keys). Queries emit the kinds they can build, over all
 readings and nominative hypotheses; the count of shared keys ranks candidates before scoring.
 """
 
@@ -67,12 +69,13 @@ def _record_dates(dob: PartialDate | None) -> tuple[list[int], list[str]]:
 
 
 def _query_dates(dob: PartialDate | None) -> tuple[list[int], list[int], list[str]]:
-    """(exact year, year ±1 band, full-date variants: as given, day/month swapped, year ±1)."""
+    """(years for `sy`, year ±1 band for `gp`, full-date variants: as given, day/month swapped, year ±1)."""
     if dob is None:
         return [], [], []
     years = [dob.year - 1, dob.year, dob.year + 1]
     if not dob.is_full or dob.month is None or dob.day is None:
-        return [dob.year], years, []
+        # A year (or year-month) alone may be off by one; a full date's ±1-year variants are probed as `sd` instead.
+        return years, years, []
     variants = [PartialDate(y, dob.month, dob.day) for y in years]
     if dob.day != dob.month and dob.day <= 12:
         variants.append(PartialDate(dob.year, dob.day, dob.month))
@@ -90,6 +93,8 @@ def _emit(
     keys: set[str] = set()
     surnames = _surnames(person.surname)
     givens = _ids(person.given)
+    if is_query and person.given is not None:
+        givens = givens + person.given.near_ids
     fathers = _ids(person.patronymic)
     years = list(years)
     year_band = list(year_band)
@@ -101,6 +106,10 @@ def _emit(
                 keys.update(f"xd:{d}|{g}" for d in _deletions(s))
             if is_query:
                 keys.add(f"xd:{s}|{g}")
+                if len(s) >= 3:
+                    # The query may carry one consonant too many (Гореглов for Горелов): its deletions can be the
+                    # record's own skeleton.
+                    keys.update(f"sg:{d}|{g}" for d in _deletions(s))
         keys.update(f"sy:{s}|{y}" for y in years)
         keys.update(f"sd:{s}|{d}" for d in dates)
         keys.update(f"sp:{s}|{p}" for p in fathers)
@@ -110,6 +119,8 @@ def _emit(
         for p in fathers:
             keys.update(f"gp:{g}|{p}|{y}" for y in year_band)
         keys.update(f"gd:{g}|{d}" for d in dates)
+    for p in fathers:
+        keys.update(f"pd:{p}|{d}" for d in dates)
     if person.service_number:
         keys.add(f"sn:{person.service_number}")
     return {k[:_MAX_KEY] for k in keys}

@@ -10,11 +10,17 @@ the import path. Two sources of hypotheses are combined, because neither is enou
 
 The original token is always the first hypothesis; scoring takes the best-matching one and explains it when it was
 not the original.
+
+The module also holds the other readings of Latin letters (`latin_hints`, `latin_readings`): standards disagree on
+what "x", "c", "j", "ch" and "sh" stand for, and the spelling of a whole query (or registry row) tells which
+standards are in play. Those readings are cheap string rewrites, so registry rows get them too (declension stays
+query-only).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
@@ -25,7 +31,7 @@ if TYPE_CHECKING:
 
 Role = Literal["surname", "given", "patronymic"]
 
-_MAX_FORMS = 4
+_MAX_FORMS = 5
 _ROLE_TAG: dict[Role, str] = {"surname": "Surn", "given": "Name", "patronymic": "Patr"}
 
 _CYR_RULES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
@@ -44,26 +50,110 @@ _LAT_RULES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
 )
 
 
-_FRENCH_MARKERS = re.compile(r"ou|tch|dj|ine$|ie$")
-_FRENCH = ((re.compile(r"ou"), "u"), (re.compile(r"tch"), "ch_"), (re.compile(r"ch"), "sh"), (re.compile(r"ch_"), "ch"),
-           (re.compile(r"dj"), "dzh"), (re.compile(r"j"), "zh"), (re.compile(r"(?<=[nl])e$"), ""))  # fmt: skip
+Hints = frozenset[str]
+NO_HINTS: Hints = frozenset()
+
+_FRENCH_MARKERS = re.compile(r"ou|tch|dj|gu[eiy]|ï|ine$")
+# Without "ou" and "-ine": Russian names spell о+у (Белоусов) and -ине in every standard. Registry rows use these only.
+_FRENCH_STRICT = re.compile(r"tch|dj|gu[eiy]|ï")
+_FRENCH = ((re.compile(r"ou"), "u"), (re.compile(r"tch"), "\x02"), (re.compile(r"ch"), "sh"),
+           (re.compile(r"\x02"), "ch"), (re.compile(r"dj"), "dzh"), (re.compile(r"j"), "zh"),
+           (re.compile(r"gu(?=[eiy])"), "g"), (re.compile(r"(?<=[nl])e$"), ""))  # fmt: skip
+_GERMAN_MARKERS = re.compile(r"w|sch")
+_C_AS_K = re.compile(r"(?<!t)c(?![hz])")  # a "c" that no standard with к = k would write (tc is GOST 2006 ц)
+_C_READ_AS_K = re.compile(r"c(?![hz])")  # once no "k" is in sight, "tc" is т+к (Cvietcovscii)
+_SC_VOWEL = re.compile(r"sc(?=[aeiouy])")
+_CH_CONSONANT = re.compile(r"^ch(?=[bdfglmnprsvwz])")
+_K_NOT_KH = re.compile(r"k(?!h)")
+_J_INSIDE = re.compile(r"j(?!$)")
+_J_FINAL_AFTER_VOWEL = re.compile(r"[aeiouy]j$")
+_CARON = re.compile(r"[šžčŝ]")
 
 
-def _latin_readings(token: str) -> list[str]:
+def as_latin(token: str) -> str | None:
+    """The cleaned token if it is Latin, also when it carries Cyrillic soft/hard signs (UZ: Syulьjin); else None."""
+    cleaned = clean_token(token)
+    if script_of(cleaned) == "mixed":
+        cleaned = cleaned.replace("ь", "").replace("ъ", "")
+    return cleaned if cleaned and script_of(cleaned) == "latin" else None
+
+
+def latin_hints(tokens: Iterable[str], *, strict: bool = False) -> Hints:
+    """Which families of Latin standards the spelling of a whole query points to (used by `nominative_forms`).
+
+    One token rarely shows its standard, the query as a whole often does ("Cherechev Vasilii Viktorovitch": the
+    "tch" of the patronymic says French, so the "ch" of the surname is ш):
+
+    * ``french``: "ou", "tch", "dj", "gue/gui", "ï" or a final "-ine" (MVD 310 FR, Ukrainian French); with
+      `strict` (registry rows, whose every reading is stored) only "tch", "dj", "gue/gui" and "ï";
+    * ``german``: "w" or "sch" (Ukrainian German: w = в, z = ц, sh = ж, sch = ш, tsch = ч, ch = х);
+    * ``c_as_k``: a "c" outside ch/cz/tc/ts and no "k" outside "kh" (Ukrainian passport 2004 variant: Nicolai);
+    * ``j_as_zh``: a "j" inside a name, no "zh"/"ž" anywhere and no name ending in vowel + "j" (the й of the ISO
+      family), as in Telegram, UZ and the 2004 passport variant (Jukov = Жуков);
+    * ``sh_as_skh``: carons present (š = ш), so a plain "sh" is с+х (ISO 9, GOST 7.79: Ashat = Асхат).
+    """
+    latin = [t for t in (as_latin(tok) for tok in tokens) if t]
+    if not latin:
+        return NO_HINTS
+    hints: set[str] = set()
+    french = _FRENCH_STRICT if strict else _FRENCH_MARKERS
+    if any(french.search(t) for t in latin):
+        hints.add("french")
+    if any(_GERMAN_MARKERS.search(t) for t in latin):
+        hints.add("german")
+    if any(_C_AS_K.search(t) for t in latin) and not any(_K_NOT_KH.search(t) for t in latin):
+        hints.add("c_as_k")
+    if (
+        any(_J_INSIDE.search(t) for t in latin)
+        and not any("zh" in t or "ž" in t for t in latin)
+        and not any(_J_FINAL_AFTER_VOWEL.search(t) for t in latin)
+    ):
+        hints.add("j_as_zh")
+    if any(_CARON.search(t) for t in latin):
+        hints.add("sh_as_skh")
+    return frozenset(hints)
+
+
+def _french(token: str) -> str:
+    for pattern, replacement in _FRENCH:
+        token = pattern.sub(replacement, token)
+    return token
+
+
+def _german(token: str) -> str:
+    token = token.replace("schtsch", "\x01").replace("tsch", "\x02").replace("sch", "\x03")
+    token = token.replace("z", "ts").replace("sh", "zh").replace("ch", "kh").replace("w", "v")
+    return token.replace("\x01", "shch").replace("\x02", "ch").replace("\x03", "sh")
+
+
+def latin_readings(token: str, hints: Hints) -> list[str]:
     """Other readings of a Latin spelling whose letters mean different sounds under other standards.
 
-    GOST 7.79-B, GOST 7034 and scientific transliteration write х as "x" (Mixail), where English-style spellings
-    write кс (Alexei); Soviet passports before 1997 used French transcription (Khoudorojkov, Iourii, Chergine).
+    GOST 7.79-B, GOST 7034, scientific and UZ transliteration write х as "x" (Mixail), where English-style spellings
+    write кс (Alexei); the other readings follow the query's `latin_hints`.
     """
     readings: list[str] = []
     if "x" in token:
         readings.append(token.replace("x", "kh"))
-    if _FRENCH_MARKERS.search(token):
-        french = token
-        for pattern, replacement in _FRENCH:
-            french = pattern.sub(replacement, french)
-        readings.append(french)
-    return readings
+    if "french" in hints:
+        readings.append(_french(token))
+    if "german" in hints:
+        readings.append(_german(token))
+    if not (hints or "sc" in token or token.startswith("ch")):
+        return [r for r in dict.fromkeys(readings) if r != token]  # fast path: nothing else to reread
+    # The remaining rewrites come from standards that combine them (the 2004 passport variant writes both к = c and
+    # ж = j: Zapajcov), so they make one reading together.
+    # Where к is written "c", "sc" is ск (Radomscii); elsewhere "sc" + vowel is Telegram's щ (Scerbakov).
+    combined = _C_READ_AS_K.sub("k", token) if "c_as_k" in hints else _SC_VOWEL.sub("shch", token)
+    if "j_as_zh" in hints:
+        combined = _J_INSIDE.sub("zh", combined)
+    if "sh_as_skh" in hints:
+        combined = combined.replace("sh", "skh")
+    # A name that starts with "ch" and a consonant is mostly х in the German, Czech or Polish habit (Chloponin,
+    # Chmelnyzkyj, Chrapov); a few start with ч (Chmykh), and the original reading stays for them.
+    combined = _CH_CONSONANT.sub("kh", combined)
+    readings.append(combined)
+    return [r for r in dict.fromkeys(readings) if r != token]
 
 
 @lru_cache(maxsize=2)
@@ -107,24 +197,35 @@ def _morph_forms(token: str, role: Role) -> list[str]:
 
 
 @lru_cache(maxsize=50_000)
-def nominative_forms(token: str, role: Role) -> tuple[str, ...]:
-    """The token itself followed by up to three nominative readings of it in the given role (cleaned forms)."""
+def query_forms(token: str, role: Role, hints: Hints = NO_HINTS) -> tuple[tuple[str, bool], ...]:
+    """The token itself, then up to four other forms of it: (cleaned form, True when it is a de-declined reading).
+
+    A Cyrillic token gets nominative readings in the given role (dictionary and suffix rules). A Latin token gets
+    its declension by rule and the other readings its letters allow under the standards the whole query points to
+    (`latin_hints`); those are spellings, not declensions, so their flag is False.
+    """
     cleaned = clean_token(token)
     if not cleaned:
         return ()
-    forms: list[str] = [cleaned]
-    script = script_of(cleaned)
-    if script == "cyrillic":
-        forms += [clean_token(f) for f in _morph_forms(cleaned, role)]
-        forms += _rule_forms(cleaned, cyrillic=True)
-    elif script == "latin":
-        forms += _rule_forms(cleaned, cyrillic=False)
-        forms += _latin_readings(cleaned)
-    unique: list[str] = []
-    for form in forms:
+    forms: list[tuple[str, bool]] = [(cleaned, False)]
+    if script_of(cleaned) == "cyrillic":
+        forms += [(clean_token(f), True) for f in _morph_forms(cleaned, role)]
+        forms += [(f, True) for f in _rule_forms(cleaned, cyrillic=True)]
+    elif (latin := as_latin(cleaned)) is not None:
+        if latin != cleaned:
+            forms.append((latin, False))
+        forms += [(f, True) for f in _rule_forms(latin, cyrillic=False)]
+        forms += [(f, False) for f in latin_readings(latin, hints)]
+    unique: dict[str, bool] = {}
+    for form, declined in forms:
         if form and form not in unique:
-            unique.append(form)
-    return tuple(unique[:_MAX_FORMS])
+            unique[form] = declined
+    return tuple(unique.items())[:_MAX_FORMS]
+
+
+def nominative_forms(token: str, role: Role, hints: Hints = NO_HINTS) -> tuple[str, ...]:
+    """The cleaned forms of `query_forms`, the token itself first."""
+    return tuple(form for form, _ in query_forms(token, role, hints))
 
 
 @lru_cache(maxsize=50_000)

@@ -21,9 +21,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
-from app.matching.translit import consonant_skeleton, skeleton_from_vowels, vowel_skeleton
+from app.matching.normalize import clean_token
+from app.matching.translit import consonant_skeleton, latin_base, skeleton_from_vowels, vowel_skeleton
 
 FormKind = Literal["canonical", "ukrainian", "diminutive"]
 
@@ -43,6 +44,7 @@ class _Table:
     by_vowels: dict[str, tuple[NameVariant, ...]]
     by_consonants: dict[str, tuple[tuple[str, NameVariant], ...]]
     display: dict[str, str]
+    spellings: tuple[tuple[str, str], ...]  # (form as listed, canonical id) for every form of every name
 
 
 def _load_table() -> _Table:
@@ -50,6 +52,7 @@ def _load_table() -> _Table:
     by_vowels: dict[str, dict[str, tuple[str, FormKind]]] = {}
     by_consonants: dict[str, dict[str, tuple[str, FormKind]]] = {}  # consonants -> {form vowels: (id, kind)}
     display: dict[str, str] = {}
+    spellings: list[tuple[str, str]] = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -60,6 +63,7 @@ def _load_table() -> _Table:
         forms += [(f.strip(), "ukrainian") for f in ukrainian.split(",") if f.strip()]
         forms += [(f.strip(), "diminutive") for f in diminutives.split(",") if f.strip()]
         for form, kind in forms:
+            spellings.append((form, cid))
             slot = by_vowels.setdefault(vowel_skeleton(form), {})
             if cid not in slot or _rank(kind) < _rank(slot[cid][1]):
                 slot[cid] = (form, kind)
@@ -78,7 +82,7 @@ def _load_table() -> _Table:
         key: tuple((vowels, NameVariant(cid, display[cid], kind, len(slot))) for vowels, (cid, kind) in slot.items())
         for key, slot in by_consonants.items()
     }
-    return _Table(freeze(by_vowels), consonants, display)
+    return _Table(freeze(by_vowels), consonants, display, tuple(spellings))
 
 
 def _rank(kind: FormKind) -> int:
@@ -133,10 +137,70 @@ def given_ids(token: str) -> tuple[str, ...]:
     return (f"~{cons}",) if cons else ()
 
 
+_MIN_NEAR_LENGTH = 5
+
+
+def _deletions(text: str) -> set[str]:
+    return {text} | {text[:i] + text[i + 1 :] for i in range(len(text))}
+
+
+@lru_cache(maxsize=1)
+def _near_index() -> tuple[dict[str, tuple[tuple[str, str], ...]], dict[str, tuple[tuple[str, str], ...]]]:
+    """Symmetric-deletion indexes of the table's forms, (form, canonical id) per key.
+
+    One is keyed by the vowel skeleton and its one-letter deletions, the other by the consonant skeleton and its
+    deletions, with the form written letter for letter (`latin_base`): a typo that the skeleton's glide rules blur
+    (Ниолай: "io" reads as ё) is still one edit away from the letter-for-letter form.
+    """
+    by_vowels: dict[str, list[tuple[str, str]]] = {}
+    by_consonants: dict[str, list[tuple[str, str]]] = {}
+    for form, canonical_id in _table().spellings:
+        vowels = vowel_skeleton(form)
+        if len(vowels) >= _MIN_NEAR_LENGTH - 1:
+            for key in _deletions(vowels):
+                by_vowels.setdefault(key, []).append((vowels, canonical_id))
+        letters = latin_base(clean_token(form))
+        if len(letters) >= _MIN_NEAR_LENGTH - 1:
+            for key in _deletions(consonant_skeleton(form)):
+                by_consonants.setdefault(key, []).append((letters, canonical_id))
+    return (
+        {key: tuple(dict.fromkeys(entries)) for key, entries in by_vowels.items()},
+        {key: tuple(dict.fromkeys(entries)) for key, entries in by_consonants.items()},
+    )
+
+
+@lru_cache(maxsize=100_000)
+def near_given_ids(token: str) -> tuple[str, ...]:
+    """Ids of table names one typo away from a given name the table does not know (Ниолай, Срегей → Николай, Сергей).
+
+    For retrieval only: a query whose given name is misspelt still probes the keys of the name meant, while scoring
+    compares the spellings themselves and calls the agreement "similar", not "variant". Names shorter than five
+    letters are left alone: one edit turns too many of them into another name.
+    """
+    if given_variants(token):
+        return ()
+    vowels = vowel_skeleton(token)
+    letters = latin_base(clean_token(token))
+    if len(vowels) < _MIN_NEAR_LENGTH and len(letters) < _MIN_NEAR_LENGTH:
+        return ()
+    by_vowels, by_consonants = _near_index()
+    found: set[str] = set()
+    for key in _deletions(vowels):
+        found.update(cid for form, cid in by_vowels.get(key, ()) if OSA.distance(vowels, form) <= 1)
+    for key in _deletions(consonant_skeleton(token)):
+        found.update(cid for form, cid in by_consonants.get(key, ()) if OSA.distance(letters, form) <= 1)
+    return tuple(sorted(found))[:3]
+
+
 # Patronymic suffixes on the vowel skeleton, with the case endings a declined form may add.
-_PATRONYMIC = re.compile(r"^(?P<stem>.+?)(?P<suffix>ovic|evic|ovn|evn|ic|icn|inicn)(?P<ending>a|u|e|em|om|i|oi|ei)?$")
-_MALE_STRONG = re.compile(r"(ovic|evic)(a|u|e|em|om)?$")
-_FEMALE_STRONG = re.compile(r"(ovn|evn|icn)(a|i|e|u|oi|ei)$")
+# Ukrainian patronymics of names in -ій/-ай/-ей also take "-ївич/-івич" (Миколаївич, Андріївич, Юріївич), which the
+# skeleton writes "ivic" after a vowel-final stem.
+_PATRONYMIC = re.compile(
+    r"^(?P<stem>.+?)(?P<suffix>ovic|evic|ivic|ovn|evn|ivn|ic|icn|inicn)(?P<ending>a|u|e|em|om|i|oi|ei)?$"
+)
+_MALE_STRONG = re.compile(r"(ovic|evic|[aeiou]ivic)(a|u|e|em|om)?$")
+_FEMALE_STRONG = re.compile(r"(ovn|evn|icn|[aeiou]ivn)(a|i|e|u|oi|ei)$")
+_WEAK_PATRONYMIC = re.compile(r"^(?P<stem>.+?)ic(a|u|e|em|om)?$")
 
 
 @lru_cache(maxsize=100_000)
@@ -149,10 +213,13 @@ def looks_like_patronymic(token: str) -> bool:
     vowels = vowel_skeleton(token)
     if _MALE_STRONG.search(vowels) or _FEMALE_STRONG.search(vowels):
         return True
-    m = re.match(r"^(.+?)ic(a|u|e|em|om)?$", vowels)
+    m = _WEAK_PATRONYMIC.match(vowels)
     if m is None:
         return False
-    return _father_from_stem(m.group(1), strict=True) is not None
+    stems = [m.group("stem")]
+    if m.group("stem").endswith("iv"):
+        stems.append(m.group("stem")[:-2])  # Андріївич: Андрій + "ївич"
+    return any(_father_from_stem(stem, strict=True) is not None for stem in stems)
 
 
 def _father_from_stem(stem: str, *, strict: bool) -> str | None:

@@ -15,13 +15,24 @@ from functools import lru_cache
 
 from app.matching.dates import PartialDate, parse_date
 from app.matching.model import LookupQuery, PersonRecord
-from app.matching.morph import Role, is_dictionary_given_name, nominative_forms
+from app.matching.morph import (
+    NO_HINTS,
+    Hints,
+    Role,
+    as_latin,
+    is_dictionary_given_name,
+    latin_hints,
+    latin_readings,
+    nominative_forms,
+    query_forms,
+)
 from app.matching.names import (
     father_id,
     given_ids,
     is_known_given_name,
     looks_like_patronymic,
     looks_like_surname,
+    near_given_ids,
 )
 from app.matching.normalize import blank_to_none, clean_token, split_tokens
 from app.matching.translit import consonant_skeleton, vowel_skeleton
@@ -46,6 +57,7 @@ class NameField:
     original: str
     forms: tuple[NameForm, ...]
     ids: tuple[str, ...]  # given-name canonical ids or patronymic father ids over all forms; () for surnames
+    near_ids: tuple[str, ...] = ()  # query given names the table lacks: ids of table names one typo away (keys only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,35 +108,68 @@ def _field_ids(role: Role, forms: tuple[NameForm, ...]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=300_000)
-def record_field(text: str | None, role: Role) -> NameField | None:
-    """A registry name field: one nominative form, no morphology (fast path of `record_keys`)."""
+def record_field(text: str | None, role: Role, hints: Hints = NO_HINTS) -> NameField | None:
+    """A registry name field: the nominative as written, no morphology (fast path of `record_keys`).
+
+    A Latin spelling also gets the other readings its letters allow (`morph.latin_readings`): a list written in
+    GOST 7.79-B (Mixail), the 2004 passport variant (Yevdocym) or French (Chevtchenko) is then found too.
+    """
     if not text:
         return None
     cleaned = clean_token(text)
     if not vowel_skeleton(cleaned):
         return None
-    forms = (_form(cleaned, False),)
-    return NameField(text.strip(), forms, _field_ids(role, forms))
+    forms = [_form(cleaned, False)]
+    latin = as_latin(cleaned) if _LATIN_LETTER.search(cleaned) else None
+    if latin is not None:
+        for reading in latin_readings(latin, hints):
+            form = _form(reading, False)
+            if form.vowels and all(f.vowels != form.vowels for f in forms):
+                forms.append(form)
+    frozen = tuple(forms)
+    ids = _field_ids(role, frozen)
+    # When a Latin reading lands on a table name (Mixail read as Mikhail), the pseudo-id of the other reading
+    # (~mksl) names nobody and would only add stored keys.
+    known = tuple(i for i in ids if not i.startswith("~"))
+    return NameField(text.strip(), frozen, known or ids)
+
+
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _record_hints(names: tuple[str | None, str | None, str | None]) -> Hints:
+    for name in names:
+        if name and _LATIN_LETTER.search(name):
+            return latin_hints([n for n in names if n], strict=True)
+    return NO_HINTS
 
 
 @lru_cache(maxsize=50_000)
-def query_field(text: str | None, role: Role) -> NameField | None:
-    """A query name field with nominative hypotheses for declined forms."""
+def query_field(text: str | None, role: Role, hints: Hints = NO_HINTS) -> NameField | None:
+    """A query name field with nominative hypotheses for declined forms and other readings of Latin letters."""
     if not text:
         return None
-    forms = tuple(_form(f, i > 0) for i, f in enumerate(nominative_forms(text, role)) if vowel_skeleton(f))
+    forms = tuple(_form(f, declined) for f, declined in query_forms(text, role, hints) if vowel_skeleton(f))
     if not forms:
         return None
-    return NameField(text.strip(), forms, _field_ids(role, forms))
+    ids = _field_ids(role, forms)
+    near: tuple[str, ...] = ()
+    if role == "given" and all(i.startswith("~") for i in ids):
+        near = tuple(i for i in near_given_ids(forms[0].form) if i not in ids)
+    return NameField(text.strip(), forms, ids, near)
 
 
 @lru_cache(maxsize=300_000)
 def parse_record(record: PersonRecord) -> ParsedPerson:
     """Parse one registry record (cached: records are immutable and scored many times)."""
+    surname = blank_to_none(record.surname)
+    given = blank_to_none(record.given_name)
+    patronymic = blank_to_none(record.patronymic)
+    hints = _record_hints((surname, given, patronymic))
     return ParsedPerson(
-        surname=record_field(blank_to_none(record.surname), "surname"),
-        given=record_field(blank_to_none(record.given_name), "given"),
-        patronymic=record_field(blank_to_none(record.patronymic), "patronymic"),
+        surname=record_field(surname, "surname", hints),
+        given=record_field(given, "given", hints),
+        patronymic=record_field(patronymic, "patronymic", hints),
         dob=parse_date(record.date_of_birth),
         service_number=normalize_service_number(record.service_number),
         place=blank_to_none(record.place_of_birth),
@@ -146,29 +191,52 @@ def _given_evidence(token: str) -> int:
     return score
 
 
-def _split_full_name(full_name: str) -> tuple[list[tuple[str | None, str | None, str | None, str, float]], str | None]:
+_Reading = tuple[str | None, str | None, str | None, str, float]
+_LN_OTHER_PATRONYMIC = math.log(0.3)
+
+
+def _split_full_name(full_name: str) -> tuple[list[_Reading], str | None]:
     """Candidate (surname, given, patronymic, description, log-penalty) assignments, and a date found in the text."""
     tokens = split_tokens(full_name)
     date_text = next((t for t in tokens if _DATE_TOKEN.match(t)), None)
     names = [t for t in tokens if not any(ch.isdigit() for ch in t)]
     if not names:
         return [], date_text
-    patronymic: str | None = None
-    patronymic_at = len(names)
-    if len(names) >= 2:
-        for index in range(len(names) - 1, -1, -1):
-            if looks_like_patronymic(names[index]):
-                patronymic, patronymic_at = names.pop(index), index
-                break
-    readings: list[tuple[str | None, str | None, str | None, str, float]] = []
+    if len(names) < 2:
+        return _assign(names, None, len(names)), date_text
+    # The patronymic is the last patronymic-looking token, unless an earlier one is built on a known name and it is
+    # not ("Аркадий Александрович Саланович"). When two tokens look like patronymics ("Михаил Андреевич
+    # Гаврилович"), the other choice is kept as a less likely reading: surnames in -ович/-евич are common.
+    candidates = [i for i in range(len(names)) if looks_like_patronymic(names[i])]
+    if not candidates:
+        return _assign(names, None, len(names)), date_text
+    known = [i for i in candidates if not (father_id(names[i]) or "~").startswith("~")]
+    ordered = (known or candidates)[::-1] + [i for i in candidates[::-1] if i not in known]
+    readings = _assign([t for i, t in enumerate(names) if i != ordered[0]], names[ordered[0]], ordered[0])
+    if len(ordered) > 1:
+        other = ordered[1]
+        readings += [
+            (*reading[:4], reading[4] + _LN_OTHER_PATRONYMIC)
+            for reading in _assign([t for i, t in enumerate(names) if i != other], names[other], other)
+        ]
+    return readings, date_text
+
+
+def _assign(names: list[str], patronymic: str | None, patronymic_at: int) -> list[_Reading]:
+    """Readings of the tokens left once the patronymic (if any) is taken out."""
+    readings: list[_Reading] = []
     if len(names) == 1:
         only = names[0]
         as_given = _given_evidence(only) > 0 and patronymic is not None
-        first = (None, only, patronymic, "full name: given name only", 0.0)
-        second = (only, None, patronymic, "full name: surname only", 0.0)
+        first: _Reading = (None, only, patronymic, "full name: given name only", 0.0)
+        second: _Reading = (only, None, patronymic, "full name: surname only", 0.0)
         readings = [first, second] if as_given else [second, first]
         readings[1] = (*readings[1][:4], math.log(0.3))
-        return readings, date_text
+        if patronymic is not None:
+            # Many surnames look like patronymics (Петрович, Кузьмич, Максимович): "Петрович Александр" may well be
+            # surname and given name.
+            readings.append((patronymic, only, None, "full name: surname in patronymic form", math.log(0.3)))
+        return readings
     evidence = [_given_evidence(t) for t in names]
     # Ties go to the token just before the patronymic (both "Фамилия Имя Отчество" and "Имя Отчество Фамилия"
     # put the given name there), else to the first token ("Антон Казанцев" is how people say it).
@@ -183,7 +251,7 @@ def _split_full_name(full_name: str) -> tuple[list[tuple[str | None, str | None,
         readings.append(
             (names[best], rest[0], patronymic, "full name: surname and given name swapped", alternative_penalty)
         )
-    return readings, date_text
+    return readings
 
 
 @lru_cache(maxsize=20_000)
@@ -202,15 +270,17 @@ def parse_query(query: LookupQuery) -> tuple[ParsedPerson, ...]:
     readings: list[tuple[str | None, str | None, str | None, str, float]]
     if surname or given or patronymic or not full_name:
         readings = [(surname, given, patronymic, "fields", 0.0)]
+        hints = latin_hints(t for t in (surname, given, patronymic) if t)
     else:
         readings, date_text = _split_full_name(full_name)
         dob_text = dob_text or date_text
+        hints = latin_hints(split_tokens(full_name))
     dob = parse_date(dob_text)
     parsed = tuple(
         ParsedPerson(
-            surname=query_field(s, "surname"),
-            given=query_field(g, "given"),
-            patronymic=query_field(p, "patronymic"),
+            surname=query_field(s, "surname", hints),
+            given=query_field(g, "given", hints),
+            patronymic=query_field(p, "patronymic", hints),
             dob=dob,
             reading=description,
             log_penalty=penalty,

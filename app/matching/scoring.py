@@ -10,8 +10,10 @@ The posterior probability is sigmoid(log-odds); `Match.score` is sigmoid(log-odd
 keeps candidates with overwhelming evidence distinguishable (it never saturates to 1.0 in float arithmetic) while
 preserving the order. Strength uses the posterior: `strong` when it is ≥ 0.9, the surname or the service number
 agrees (a case officer should never see "strong" on given name and date alone) and neither the given name, the
-date of birth nor the service number contradicts; `possible` when ≥ 0.1; `weak` otherwise. All constants are
-explained in docs/matching.md.
+patronymic, the date of birth nor the service number contradicts (a date whose known parts differ beyond a day/month
+swap or a year off by one contradicts even when its likelihood ratio stays above 1); `possible` when ≥ 0.1; `weak`
+otherwise; `possible` also needs the surname, the given name or the service number to agree at least in part. All
+constants are explained in docs/matching.md.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ LR_NAME_SIMILAR = (1.0, 8.0)
 LR_SURNAME_MISMATCH = 0.03
 LR_NAME_MISMATCH = 0.05
 LR_DECLINED_READING = 0.95
+# An inquiry name that looks like a diminutive of the recorded one without being listed as such (see
+# `_familiar_form_of`): weak support, far from the ≈ 10 a listed diminutive gets, but no contradiction either.
+LR_FAMILIAR_FORM = 2.0
 # u-priors: shares assumed before the registry's own counts are known (blended with them, see `_share`).
 U0_SURNAME = 0.001
 U0_GIVEN = 0.02
@@ -74,6 +79,7 @@ class _Field:
     verdict: Verdict
     log_lr: float
     detail: str
+    conflicting: bool = False  # speaks against the match whatever its weight (see `_strength`)
 
 
 def _share(count: int, total: int, prior: float) -> float:
@@ -92,53 +98,74 @@ def _similar_log_lr(sim: float, bounds: tuple[float, float]) -> float:
     return low + (high - low) * t
 
 
+# Ukrainian writes the е and о of a closed syllable as і (Рожнев → Рожнів, Федоров → Федорів, Матвеев → Матвіїв)
+# and е as о after a soft consonant (Киселев → Кисельов): with the consonants equal, those vowels tell nothing.
+_UKRAINIAN_VOWEL_SHIFT = str.maketrans("eo", "ii")
+
+
+def _ukrainian_vowels(vowels: str) -> str:
+    return _RUNS.sub(r"\1", vowels.translate(_UKRAINIAN_VOWEL_SHIFT))
+
+
 def _declined_from(form: NameForm) -> str | None:
     return form.form.capitalize() if form.declined else None
 
 
 def _compare_surname(q: NameField, r: NameField, freq: Mapping[str, int], total: int) -> _Field:
-    rf = r.forms[0]
+    """The best agreement over the query's readings and the record's readings (usually one each)."""
     best: _Field | None = None
     max_share = max(_share(freq.get(f"fs:{f.vowels}", 0), total, U0_SURNAME) for f in q.forms)
     for qf in q.forms:
-        penalty = math.log(LR_DECLINED_READING) if qf.declined else 0.0
-        count = freq.get(f"fs:{qf.vowels}", 0)
-        same_spelling = exact_form(qf.form) == exact_form(r.original)
-        if same_spelling or qf.vowels == rf.vowels:
-            u = _share(count, total, U0_SURNAME)
-            lr = math.log((M_SURNAME if same_spelling else M_SURNAME_VARIANT) / u) + penalty
-            if exact_form(qf.form) == exact_form(r.original) and not qf.declined:
-                reasons = spelling_reasons(q.original, r.original)
-                detail = f"{r.original}" + (f" ({', '.join(reasons)})" if reasons else " matches exactly")
-                cand = _Field("exact", lr, detail)
-            else:
-                cand = _Field(
-                    "variant",
-                    lr,
-                    same_name(q.original, r.original, declined_from=_declined_from(qf), fallback="spelling variant"),
-                )
-        else:
-            sim = _similarity(qf.vowels, rf.vowels)
-            if qf.consonants == rf.consonants and len(rf.consonants) >= 3 and sim >= 0.85:
-                # The record's own spelling has no count here: take the commonest reading of the query instead.
-                u = max(max_share, U_FLOOR_CONSONANT_VARIANT)
-                lr = math.log(M_SURNAME_CONSONANTS / u) + penalty
-                cand = _Field(
-                    "variant",
-                    lr,
-                    same_name(q.original, r.original, declined_from=_declined_from(qf), fallback="spelling variant"),
-                )
-            elif sim >= SIMILAR_SURNAME or (
-                Levenshtein.distance(qf.consonants, rf.consonants) <= 1 and sim >= SIMILAR_LOW
-            ):
-                lr = _similar_log_lr(sim, LR_SURNAME_SIMILAR) + penalty
-                cand = _Field("similar", lr, f"{q.original} ~ {r.original} (similar spelling, possibly a typo)")
-            else:
-                cand = _Field("mismatch", math.log(LR_SURNAME_MISMATCH), f"{q.original} vs {r.original}")
-        if best is None or cand.log_lr > best.log_lr:
-            best = cand
+        for rf in r.forms:
+            cand = _compare_surname_forms(q, r, qf, rf, freq, total, max_share)
+            if best is None or cand.log_lr > best.log_lr:
+                best = cand
     assert best is not None
     return best
+
+
+def _compare_surname_forms(
+    q: NameField,
+    r: NameField,
+    qf: NameForm,
+    rf: NameForm,
+    freq: Mapping[str, int],
+    total: int,
+    max_share: float,
+) -> _Field:
+    penalty = math.log(LR_DECLINED_READING) if qf.declined else 0.0
+    count = freq.get(f"fs:{qf.vowels}", 0)
+    same_spelling = exact_form(qf.form) == exact_form(r.original)
+    if same_spelling or qf.vowels == rf.vowels:
+        u = _share(count, total, U0_SURNAME)
+        lr = math.log((M_SURNAME if same_spelling else M_SURNAME_VARIANT) / u) + penalty
+        if same_spelling and not qf.declined:
+            reasons = spelling_reasons(q.original, r.original)
+            detail = f"{r.original}" + (f" ({', '.join(reasons)})" if reasons else " matches exactly")
+            return _Field("exact", lr, detail)
+        return _Field(
+            "variant",
+            lr,
+            same_name(q.original, r.original, declined_from=_declined_from(qf), fallback="spelling variant"),
+        )
+    sim = _similarity(qf.vowels, rf.vowels)
+    if (
+        qf.consonants == rf.consonants
+        and len(rf.consonants) >= 3
+        and (sim >= 0.85 or _ukrainian_vowels(qf.vowels) == _ukrainian_vowels(rf.vowels))
+    ):
+        # The record's own spelling has no count here: take the commonest reading of the query instead.
+        u = max(max_share, U_FLOOR_CONSONANT_VARIANT)
+        lr = math.log(M_SURNAME_CONSONANTS / u) + penalty
+        return _Field(
+            "variant",
+            lr,
+            same_name(q.original, r.original, declined_from=_declined_from(qf), fallback="spelling variant"),
+        )
+    if sim >= SIMILAR_SURNAME or (Levenshtein.distance(qf.consonants, rf.consonants) <= 1 and sim >= SIMILAR_LOW):
+        lr = _similar_log_lr(sim, LR_SURNAME_SIMILAR) + penalty
+        return _Field("similar", lr, f"{q.original} ~ {r.original} (similar spelling, possibly a typo)")
+    return _Field("mismatch", math.log(LR_SURNAME_MISMATCH), f"{q.original} vs {r.original}")
 
 
 def _compare_given_like(
@@ -154,7 +181,6 @@ def _compare_given_like(
         if patronymic
         else ("fg:", U0_GIVEN, M_GIVEN, M_GIVEN_VARIANT)
     )
-    rf = r.forms[0]
     best: _Field | None = None
     shared = [i for i in q.ids if i in r.ids]
     for qf in q.forms:
@@ -184,16 +210,43 @@ def _compare_given_like(
                 detail = given_relation(q.original, r.original, cid, declined_from=_declined_from(qf))
                 cand = _Field("variant", math.log(m_eff / u) + penalty, detail)
         else:
-            sim = _similarity(qf.vowels, rf.vowels)
+            sim = max(_similarity(qf.vowels, rf.vowels) for rf in r.forms)
             if sim >= SIMILAR_NAME:
                 lr = _similar_log_lr(sim, LR_NAME_SIMILAR) + penalty
                 cand = _Field("similar", lr, f"{q.original} ~ {r.original} (similar spelling, possibly a typo)")
+            elif not patronymic and (full := _familiar_form_of(qf, r)) is not None:
+                detail = f"{q.original} may be a familiar form of {full} (not in the name table)"
+                cand = _Field("partial", math.log(LR_FAMILIAR_FORM) + penalty, detail)
             else:
                 cand = _Field("mismatch", math.log(LR_NAME_MISMATCH), f"{q.original} vs {r.original}")
         if best is None or cand.log_lr > best.log_lr:
             best = cand
     assert best is not None
     return best
+
+
+_DIMINUTIVE_SHAPE = re.compile(r"(a|ia|ik|ek|ok|ka|sa|sia|ha|us|ius|un|an|on|ia)$")
+
+
+def _familiar_form_of(q: NameForm, r: NameField) -> str | None:
+    """The recorded name when the inquiry's one looks like a familiar form of it the name table does not list.
+
+    Russian and Ukrainian diminutives mostly keep the first syllable of the full name and add a suffix (Стёпа,
+    Федя, Гриша, Тима, Ярик, Русик, Сёма ← Степан, Фёдор, Григорий, Тимофей, Ярослав, Руслан, Семён): the first
+    three letters of the inquiry's form occur in the recorded name (in its own or its canonical spelling), and the
+    table does not know the form (a listed name or diminutive says what it stands for). This is weak evidence
+    (`LR_FAMILIAR_FORM`), but it keeps an unknown nickname from counting as a contradiction.
+    """
+    vowels = q.vowels
+    if len(vowels) < 4 or not _DIMINUTIVE_SHAPE.search(vowels):
+        return None
+    if given_variants(q.form):
+        return None  # the table knows this name, and it does not stand for the recorded one
+    head = vowels[:3]
+    spellings = [r.forms[0].vowels] + [i for i in r.ids if not i.startswith("~")]
+    if any(head in spelling for spelling in spellings if spelling != vowels):
+        return r.original
+    return None
 
 
 def _ids_of_form(form: NameForm, *, patronymic: bool) -> tuple[str, ...]:
@@ -218,6 +271,7 @@ def _compare_service_number(q: str, r: str | None) -> _Field:
 
 
 _DIGITS = re.compile(r"\d+")
+_RUNS = re.compile(r"(.)\1+")
 
 
 def _compare_context(q: str, r: str | None, *, digits_only: bool) -> _Field:
@@ -266,7 +320,9 @@ def _score_reading(q: ParsedPerson, r: ParsedPerson, freq: Mapping[str, int], to
         ),
     ]
     dates = compare_dates(q.dob, r.dob)
-    fields.append(("date of birth", _Field(dates.verdict, math.log(dates.likelihood_ratio), dates.detail)))
+    fields.append(
+        ("date of birth", _Field(dates.verdict, math.log(dates.likelihood_ratio), dates.detail, dates.conflicting))
+    )
     if q.service_number:
         fields.append(("service number", _compare_service_number(q.service_number, r.service_number)))
     if q.place:
@@ -284,12 +340,20 @@ def _strength(scored: _Scored) -> Strength:
         name in ("surname", "service number") and f.verdict in ("exact", "variant") for name, f in scored.fields
     )
     contradicted = any(
-        name in ("given name", "date of birth", "service number") and f.verdict == "mismatch"
+        (name in ("given name", "patronymic", "date of birth", "service number") and f.verdict == "mismatch")
+        or f.conflicting
+        for name, f in scored.fields
+    )
+    # Patronymic and birth date alone (the `pd` key retrieves such candidates for a misspelt surname and an unknown
+    # pet name) never make a man a candidate worth proposing: some name or the service number must agree at least
+    # in part.
+    named = any(
+        name in ("surname", "given name", "service number") and f.verdict not in ("mismatch", "missing")
         for name, f in scored.fields
     )
     if posterior >= STRONG_POSTERIOR and anchored and not contradicted:
         return "strong"
-    if posterior >= POSSIBLE_POSTERIOR:
+    if posterior >= POSSIBLE_POSTERIOR and named:
         return "possible"
     return "weak"
 

@@ -41,10 +41,19 @@ _LATIN_DIACRITICS: dict[str, str] = {
 }  # fmt: skip
 
 _DIGRAPHS: tuple[tuple[str, str], ...] = (
-    ("shch", "s"), ("shh", "s"), ("sch", "s"), ("tch", "c"), ("tc", "c"), ("ch", "c"), ("sh", "s"), ("zh", "z"),
-    ("kh", "h"), ("ts", "c"), ("tz", "c"), ("cz", "c"), ("ph", "f"), ("x", "ks"), ("w", "v"),
+    ("schtsch", "s"), ("shch", "s"), ("shh", "s"), ("sch", "s"), ("tch", "c"), ("tc", "c"), ("ch", "c"), ("sh", "s"),
+    ("zh", "z"),
+    ("kh", "h"), ("ts", "c"), ("tz", "c"), ("cz", "c"), ("tc", "c"), ("ph", "f"), ("x", "ks"), ("w", "v"),
     ("q", "k"), ("h", "g"), ("y", "i"), ("j", "i"),
 )  # fmt: skip
+# The second ("tc", "c") folds т+ц into ц once ц has become "c": Лутцев, Lutsev, Luttsev and GOST 2006 "Lutcev" meet.
+
+# DSTU 9112 writes the soft sign as "j" (Iljdar, Ighorj, Kuzjmych): a "j" between consonants or after a consonant at
+# the end can only be a soft sign, since й never follows a consonant.
+_SOFT_J = re.compile(r"(?<=[bcdfgklmnprstvwxz])j(?=[bcdfgklmnprstvwxz]|$)")
+# GOST 16876-71 (table 2) and ISO/R 9 write э as "eh" (Ehduard, Rafaehl'): at the start of a name or after a vowel,
+# and before a consonant, "eh" cannot be е+х.
+_EH = re.compile(r"(?:^|(?<=[aou]))eh(?=[bcdfgklmnprstvwxz])")
 
 _NON_LETTER = re.compile(r"[^a-z]")
 _RUNS = re.compile(r"(.)\1+")
@@ -76,6 +85,10 @@ def latin_base(token: str) -> str:
 def vowel_skeleton(token: str) -> str:
     """Reduce a name token to its transliteration-independent form (see module docstring); '' for no letters."""
     text = latin_base(clean_token(token))
+    if "j" in text:
+        text = _SOFT_J.sub("", text)
+    if "eh" in text:
+        text = _EH.sub("e", text)
     for old, new in _DIGRAPHS:
         if old in text:
             text = text.replace(old, new)

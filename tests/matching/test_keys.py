@@ -10,7 +10,7 @@ from app.matching.memory_index import MemoryIndex
 from app.matching.model import LookupQuery, PersonRecord
 from app.matching.parse import normalize_service_number
 
-KINDS = {"s", "sg", "sy", "sd", "sp", "gp", "gd", "xd", "sn"}
+KINDS = {"s", "sg", "sy", "sd", "sp", "gp", "gd", "pd", "xd", "sn"}
 
 
 def test_record_keys_are_short_and_of_known_kinds() -> None:
@@ -79,3 +79,45 @@ def test_lookup_very_common_name_key_fan_out_stays_bounded() -> None:
     assert len(candidates) >= 100
     assert all(index.record(rid).surname == "Иванов" for rid, _ in results)
     assert all(match.strength != "strong" for _, match in results)
+
+
+def test_query_keys_surname_with_an_extra_consonant_and_no_date_shares_a_key() -> None:
+    record = PersonRecord("Горелов", "Алексей", None, "1982")
+    query = LookupQuery(surname="Гореглов", given_name="Алексей")  # one consonant too many, nothing else to go on
+    assert query_keys(query) & record_keys(record)
+
+
+def test_query_keys_year_only_one_year_off_shares_a_surname_year_key() -> None:
+    record = PersonRecord("Кожарский", "Иван", None, "1971-06-28")
+    query = LookupQuery(full_name="Кожарский Виан", date_of_birth="1972")  # given name garbled, year off by one
+    assert {k for k in query_keys(query) & record_keys(record) if k.startswith("sy:")}
+
+
+def test_record_keys_gost_779b_record_is_found_by_cyrillic_query() -> None:
+    record = PersonRecord("Tixeev", "Mixail", "Fedorovich", "1971-09-08")  # х written "x"
+    query = LookupQuery(full_name="Тихеев Михаил Федорович", date_of_birth="1971")
+    assert query_keys(query) & record_keys(record)
+
+
+def test_record_keys_passport_2004_variant_record_is_found_by_cyrillic_query() -> None:
+    record = PersonRecord("Cvietcovscii", "Yevdocym", "Victorovich", "1999-06-16")  # к written "c"
+    query = LookupQuery(surname="Кветковский", given_name="Евдоким")
+    assert {k for k in query_keys(query) & record_keys(record) if k.startswith("sg:")}
+
+
+def test_query_keys_misspelt_given_name_probes_the_name_meant() -> None:
+    record = PersonRecord("Шапин", "Сергей", None, "1990-01-01")
+    query = LookupQuery(surname="Шапин", given_name="Срегей")
+    assert {k for k in query_keys(query) & record_keys(record) if k.startswith("sg:")}
+
+
+def test_record_keys_latin_readings_keep_keys_per_record_small() -> None:
+    cyrillic = record_keys(PersonRecord("Тихеев", "Михаил", "Федорович", "1971-09-08"))
+    latin = record_keys(PersonRecord("Tixeev", "Mixail", "Fedorovich", "1971-09-08"))
+    assert len(latin) <= 2 * len(cyrillic)
+
+
+def test_query_keys_misspelt_surname_and_pet_name_still_share_patronymic_date_key() -> None:
+    record = PersonRecord("Белогуров", "Николай", "Сергеевич", "1965-07-16")
+    query = LookupQuery(full_name="Белогушров Никик Сергеевич", date_of_birth="16.07.1965")
+    assert {k for k in query_keys(query) & record_keys(record) if k.startswith("pd:")}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.matching.memory_index import MemoryIndex
-from app.matching.model import LookupQuery, Match
+from app.matching.model import LookupQuery, Match, PersonRecord
 
 
 def _details(match: Match) -> str:
@@ -90,3 +90,72 @@ def test_lookup_absent_person_gets_no_strong_candidate(small_index: MemoryIndex[
 
 def test_lookup_empty_query_returns_nothing(small_index: MemoryIndex[str]) -> None:
     assert small_index.lookup(LookupQuery()) == []
+
+
+def _index(*records: tuple[str, PersonRecord]) -> MemoryIndex[str]:
+    index: MemoryIndex[str] = MemoryIndex()
+    index.add_all(records)
+    return index
+
+
+def test_lookup_ukrainian_vowel_shift_in_surname_is_a_variant() -> None:
+    index = _index(
+        ("ua", PersonRecord("Рожнів", "Сергій", None, "1995-06-22")),
+        ("other", PersonRecord("Рожков", "Сергей", None, "1995-06-22")),
+    )
+    best_id, best = index.lookup(LookupQuery(surname="Рожнев", given_name="Сергей", date_of_birth="1995"))[0]
+    assert best_id == "ua"
+    assert _field(best, "surname").startswith("variant")
+
+
+def test_lookup_month_differs_never_strong() -> None:
+    index = _index(("sopshin", PersonRecord("Сопшин", "Вячеслав", None, "1985-07-21")))
+    _, match = index.lookup(LookupQuery(surname="Sopshin", given_name="Vjacheslav", date_of_birth="08.1985"))[0]
+    assert "month differs" in _field(match, "date of birth")
+    assert match.strength != "strong"
+
+
+def test_lookup_patronymic_mismatch_never_strong() -> None:
+    index = _index(("vielen", PersonRecord("Вьелен", "Рудольф", "Георгиевич", "1968-06-12")))
+    _, match = index.lookup(LookupQuery(surname="Вьелен", given_name="Рудольф", patronymic="Ирекович"))[0]
+    assert _field(match, "patronymic").startswith("mismatch")
+    assert match.strength != "strong"
+
+
+def test_lookup_unlisted_nickname_is_weak_support_not_contradiction() -> None:
+    index = _index(
+        ("vadim", PersonRecord("Орешкин", "Вадим", "Петрович", "1990-03-04")),
+        ("viktor", PersonRecord("Орешкин", "Виктор", "Петрович", "1990-03-04")),
+    )
+    results = index.lookup(LookupQuery(surname="Орешкин", given_name="Вадюша", date_of_birth="1990-03-04"))
+    best_id, best = results[0]
+    assert best_id == "vadim"
+    assert _field(best, "given name").startswith("partial")
+    assert "familiar form of Вадим" in _field(best, "given name")
+    assert _field(results[1][1], "given name").startswith("mismatch")
+
+
+def test_lookup_unlisted_nickname_still_found_by_surname_and_date() -> None:
+    index = _index(("renat", PersonRecord("Галимзянов", "Ренат", "Ильдарович", "1987-11-02")))
+    results = index.lookup(LookupQuery(full_name="Галимзянов Ренатик", date_of_birth="02.11.1987"))
+    assert results and results[0][0] == "renat"
+
+
+def test_lookup_french_passport_query_finds_russian_record() -> None:
+    index = _index(
+        ("shereshev", PersonRecord("Шерешев", "Василий", None, "1985-08-30")),
+        ("cherepov", PersonRecord("Черепов", "Василий", "Викторович", "1985-02-11")),
+    )
+    best_id, _ = index.lookup(
+        LookupQuery(surname="Cherechev", given_name="Vasilii", patronymic="Viktorovitch", date_of_birth="1985")
+    )[0]
+    assert best_id == "shereshev"
+
+
+def test_lookup_patronymic_and_date_alone_never_make_a_possible_match() -> None:
+    index = _index(("other", PersonRecord("Коваленко", "Олексій", "Петрович", "1998-05-03")))
+    results = index.lookup(
+        LookupQuery(surname="Иванов", given_name="Сергей", patronymic="Петрович", date_of_birth="1998-05-03")
+    )
+    assert results, "the patronymic-date key retrieves him"
+    assert results[0][1].strength == "weak"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.matching.model import LookupQuery
-from app.matching.morph import nominative_forms
-from app.matching.names import father_id, given_ids, given_variants, looks_like_patronymic
+from app.matching.morph import latin_hints, latin_readings, nominative_forms, query_forms
+from app.matching.names import father_id, given_ids, given_variants, looks_like_patronymic, near_given_ids
 from app.matching.parse import parse_query
 
 
@@ -113,3 +113,110 @@ def test_parse_query_two_tokens_keep_swapped_reading() -> None:
     readings = parse_query(LookupQuery(full_name="Ерванд Шматов"))
     assert len(readings) == 2
     assert readings[1].log_penalty < 0
+
+
+@pytest.mark.parametrize(
+    ("patronymic", "father"),
+    [
+        ("Миколаївич", "Николай"),
+        ("Mykolaivych", "Николай"),
+        ("Андріївич", "Андрей"),
+        ("Андрійвич", "Андрей"),
+        ("Юріївич", "Юрий"),
+        ("Олексіївич", "Алексей"),
+        ("Анатоліївич", "Анатолий"),
+        ("Євгенівич", "Евгений"),
+        ("Яковлівич", "Яков"),
+        ("Andriivych", "Андрей"),
+    ],
+)
+def test_father_id_ukrainian_ivych_patronymics_meet_russian(patronymic: str, father: str) -> None:
+    assert father_id(patronymic) == given_ids(father)[0]
+    assert looks_like_patronymic(patronymic)
+
+
+def test_near_given_ids_one_typo_away_from_a_table_name() -> None:
+    assert near_given_ids("Срегей") == given_ids("Сергей")
+    assert near_given_ids("Алексанр") == given_ids("Александр")
+    assert near_given_ids("Сергей") == ()  # known names need no guess
+    assert near_given_ids("Иавн") == ()  # too short to guess safely
+
+
+def test_given_ids_table_extension_old_names_and_ambiguous_diminutives() -> None:
+    assert given_ids("Кеша") == given_ids("Иннокентий")
+    assert set(given_ids("Витя")) == {given_ids("Виктор")[0], given_ids("Виталий")[0]}
+    assert given_ids("Гнат")[0] in {given_ids("Игнат")[0], given_ids("Игнатий")[0]}
+
+
+@pytest.mark.parametrize(
+    ("tokens", "hint"),
+    [
+        (["Cherechev", "Vasilii", "Viktorovitch"], "french"),
+        (["Schewtschenko", "Taras"], "german"),
+        (["Cichco", "Nicolai", "Alecseievich"], "c_as_k"),
+        (["Jukov", "Ivan", "Petrovich"], "j_as_zh"),
+        (["Asadullin", "Ashat", "Ašatovič"], "sh_as_skh"),
+    ],
+)
+def test_latin_hints_whole_query_reveals_the_standard(tokens: list[str], hint: str) -> None:
+    assert hint in latin_hints(tokens)
+
+
+def test_latin_hints_iso_spelling_with_final_j_is_not_read_as_zh() -> None:
+    assert "j_as_zh" not in latin_hints(["Jakovlev", "Jurij", "Andreevič"])
+    assert latin_hints(["Иванов", "Сергей"]) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("token", "hints", "reading"),
+    [
+        ("cherechev", {"french"}, "shereshev"),
+        ("tchernychev", {"french"}, "chernyshev"),
+        ("guennadievitch", {"french"}, "gennadievich"),
+        ("schewtschenko", {"german"}, "shevchenko"),
+        ("labanzew", {"german"}, "labantsev"),
+        ("mycola", {"c_as_k"}, "mykola"),
+        ("cvietcovscii", {"c_as_k"}, "kvietkovskii"),
+        ("zapajcov", {"c_as_k", "j_as_zh"}, "zapazhkov"),
+        ("jukov", {"j_as_zh"}, "zhukov"),
+        ("scerbakov", set(), "shcherbakov"),
+        ("ashat", {"sh_as_skh"}, "askhat"),
+        ("chloponin", set(), "khloponin"),
+        ("mixail", set(), "mikhail"),
+    ],
+)
+def test_latin_readings_other_standards_give_the_russian_sounds(token: str, hints: set[str], reading: str) -> None:
+    assert reading in latin_readings(token, frozenset(hints))
+
+
+def test_query_forms_latin_readings_are_not_marked_declined() -> None:
+    forms = dict(query_forms("Cherechev", "surname", frozenset({"french"})))
+    assert forms == {"cherechev": False, "shereshev": False}
+    assert dict(query_forms("Иванова", "surname"))["иванов"] is True
+
+
+def test_nominative_forms_latin_token_with_cyrillic_soft_sign_is_read_as_latin() -> None:
+    assert "syulzhin" in nominative_forms("Syulьjin", "surname", latin_hints(["Syulьjin", "Ivan"]))
+
+
+def test_parse_query_two_patronymic_looking_tokens_keep_both_readings() -> None:
+    readings = parse_query(LookupQuery(full_name="Михаил Андреевич Гаврилович"))
+    assignments = {
+        (r.surname.original if r.surname else None, r.patronymic.original if r.patronymic else None) for r in readings
+    }
+    assert ("Гаврилович", "Андреевич") in assignments
+    assert ("Андреевич", "Гаврилович") in assignments
+
+
+def test_parse_query_patronymic_of_unknown_name_is_not_preferred() -> None:
+    reading = parse_query(LookupQuery(full_name="Аркадий Александрович Саланович"))[0]
+    assert reading.surname is not None and reading.surname.original == "Саланович"
+    assert reading.patronymic is not None and reading.patronymic.original == "Александрович"
+
+
+def test_parse_query_surname_in_patronymic_form_is_a_reading() -> None:
+    readings = parse_query(LookupQuery(full_name="Петрович Александр"))
+    assert any(
+        r.surname is not None and r.surname.original == "Петрович" and r.given is not None and r.patronymic is None
+        for r in readings
+    )

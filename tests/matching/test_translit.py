@@ -76,3 +76,25 @@ def test_script_of_detects_alphabet_and_ukrainian_letters() -> None:
 
 def test_split_tokens_keeps_hyphenated_names_and_drops_punctuation() -> None:
     assert split_tokens("Нечуй-Левицький,  Іван  Семенович") == ["Нечуй-Левицький", "Іван", "Семенович"]
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Лутцев", "Lutcev", "Luttsev", "Lutsev"),  # т+ц folds into ц: GOST 2006 "tc" and ICAO "ts" meet
+        ("Ильдар", "Iljdar", "Ildar"),  # DSTU 9112 soft sign "j" between consonants
+        ("Игорь", "Ighorj", "Igor"),  # DSTU 9112 "gh" = г and final soft sign "j"
+        ("Кузьмич", "Kuzjmych", "Kuzmich"),
+        ("Эдуард", "Ehduard", "Eduard"),  # GOST 16876-71 table 2 / ISO R9: э = "eh"
+        ("Рафаэль", "Rafaehl′", "Rafael"),
+        ("Щербак", "Schtscherbak", "Shcherbak"),  # German щ = "schtsch"
+    ],
+)
+def test_vowel_skeleton_rarer_standards_meet_cyrillic(spellings: tuple[str, ...]) -> None:
+    assert len({vowel_skeleton(s) for s in spellings}) == 1, {s: vowel_skeleton(s) for s in spellings}
+
+
+def test_vowel_skeleton_eh_after_consonant_stays_e_plus_kh() -> None:
+    assert vowel_skeleton("Mehmed") == vowel_skeleton("Мехмед")
+    assert vowel_skeleton("Yehor") == vowel_skeleton("Єгор")
+    assert vowel_skeleton("Andrej") == vowel_skeleton("Андрей")  # a final "j" after a vowel is still й
