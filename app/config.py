@@ -56,9 +56,7 @@ EXAMPLE_CONTACTS = (PortalConfig().contact_phone, PortalConfig().contact_email)
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="LIAISON_", env_file=None, extra="ignore", env_nested_delimiter="__"
-    )
+    model_config = SettingsConfigDict(env_prefix="LIAISON_", env_file=None, extra="ignore", env_nested_delimiter="__")
 
     environment: Literal["development", "production", "test"] = "development"
     database_url: str = DEFAULT_SQLITE_URL

@@ -20,8 +20,9 @@ def _free_port() -> int:
 
 
 def _liaison(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], env=env, capture_output=True, text=True,
-                          check=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], env=env, capture_output=True, text=True, check=True, timeout=120
+    )
 
 
 def test_migrate_seed_serve_and_sign_in(tmp_path):
@@ -40,8 +41,13 @@ def test_migrate_seed_serve_and_sign_in(tmp_path):
     users = _liaison(env, "users", "list").stdout
     assert users.count("demo-operator") == 1
 
-    server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline, ready = time.monotonic() + 60, None

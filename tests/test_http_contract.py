@@ -16,8 +16,14 @@ def test_validation_error_is_problem_json_with_field_pointers(client, make_staff
     response = client.post(
         "/api/v1/admin/users",
         headers=admin.headers,
-        json={"username": "x", "email": "not-an-email", "full_name": "", "password": "short", "roles": ["pilot"],
-              "is_god": True},
+        json={
+            "username": "x",
+            "email": "not-an-email",
+            "full_name": "",
+            "password": "short",
+            "roles": ["pilot"],
+            "is_god": True,
+        },
     )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
@@ -75,8 +81,11 @@ def test_logs_never_contain_passwords_tokens_or_personal_data(client, make_staff
         good = client.post("/api/v1/auth/token", data={"username": staff.user.username, "password": TEST_PASSWORD})
         token = good.json()["access_token"]
         client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
-        client.get("/api/v1/audit/events", params={"actor": "CANARY-NAME-Ivanova"},
-                   headers={"Authorization": f"Bearer {token}"})
+        client.get(
+            "/api/v1/audit/events",
+            params={"actor": "CANARY-NAME-Ivanova"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         client.post("/api/v1/auth/refresh", json={"refresh_token": good.json()["refresh_token"]})
     # httpx is the test's own client, not the server: its log line quotes the URL it was asked to fetch.
     records = [logging.Formatter().format(r) + str(r.__dict__) for r in caplog.records if r.name != "httpx"]

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from app.audit import record
 from app.cases.models import Case, CaseContact
 from app.cases.workflow import add_event
+from app.config import PortalConfig
 from app.db import new_id, utcnow
 from app.errors import NotFound, TooManyRequests, Unprocessable
-from app.config import PortalConfig
 from app.portal.sessions import FamilyContext
 
 MAX_LENGTH = 4000

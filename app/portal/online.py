@@ -21,12 +21,11 @@ from sqlalchemy.orm import Session
 
 from app.audit import Actor, record
 from app.cases.references import format_reference
-from app.config import Settings
+from app.config import PortalConfig, Settings
 from app.context import client_ip_var
 from app.db import utcnow
 from app.errors import TooManyRequests, Unprocessable
 from app.portal import codes, registration
-from app.config import PortalConfig
 from app.portal.models import PortalSubmission
 from app.portal.schemas import OnlineInquiryCreated, OnlineInquiryIn
 

@@ -20,10 +20,9 @@ from sqlalchemy.orm import Session
 from app.auth import tokens
 from app.auth.principals import FamilyPrincipal
 from app.cases.models import Inquiry
-from app.config import Settings
+from app.config import PortalConfig, Settings
 from app.db import utcnow
 from app.portal.access import VerifiedAccess, current_case
-from app.config import PortalConfig
 from app.portal.models import PortalAccessCode, PortalSession
 
 TOUCH_EVERY = timedelta(seconds=60)

@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 
 from app.audit import Actor, record
 from app.auth.principals import FamilyPrincipal
-from app.config import Settings
+from app.config import PortalConfig, Settings
 from app.context import client_ip_var
 from app.errors import TooManyRequests, Unauthorized
 from app.portal import access, sessions, throttle
-from app.config import PortalConfig
 from app.portal.models import PortalSession
 from app.transaction import commit
 

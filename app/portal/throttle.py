@@ -18,10 +18,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.audit import Actor, record
-from app.config import Settings
+from app.config import PortalConfig, Settings
 from app.db import utcnow
 from app.portal.access import normalize_reference
-from app.config import PortalConfig
 from app.portal.models import PortalLockout, PortalSignInFailure
 
 ANONYMOUS = Actor("anonymous", ("anonymous",))

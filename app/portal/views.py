@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from app.audit import record
 from app.cases.models import Case, CaseContact, CaseState, Inquiry, Outcome
+from app.config import PortalConfig
 from app.errors import NotFound
 from app.handovers.instructions import travel_instructions_for_case
 from app.handovers.schemas import TravelInstructions
 from app.portal import texts
-from app.config import PortalConfig
 from app.portal.rendering import translate
 from app.portal.sessions import FamilyContext
 

@@ -9,9 +9,8 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.config import Settings
+from app.config import PortalConfig, Settings
 from app.i18n import SUPPORTED_LANGUAGES, negotiate_language
-from app.config import PortalConfig
 from app.portal.rendering import render
 
 SESSION_COOKIE = "portal_session"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import threading
@@ -18,8 +19,14 @@ from app.transaction import unit_of_work
 def write_events(session_factory, count: int, actor: str = "tester") -> None:
     for i in range(count):
         with unit_of_work(session_factory) as session:
-            record(session, actor=Actor(actor, ("operator",)), action="test.happened", target_type="thing",
-                   target_id=i, details={"n": i, "text": "Привіт"})
+            record(
+                session,
+                actor=Actor(actor, ("operator",)),
+                action="test.happened",
+                target_type="thing",
+                target_id=i,
+                details={"n": i, "text": "Привіт"},
+            )
 
 
 def test_verify_on_untouched_chain_succeeds(session_factory):
@@ -34,7 +41,7 @@ def test_events_are_gapless_and_linked(session_factory):
     with unit_of_work(session_factory) as session:
         events = session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars().all()
     assert [e.seq for e in events] == [1, 2, 3, 4]
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:], strict=False))
+    assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(events))
 
 
 def test_failed_transaction_leaves_neither_change_nor_event(session_factory):
@@ -124,12 +131,20 @@ def test_cli_audit_verify_exit_code_follows_the_chain(session_factory, db_url, b
 
 def test_audit_endpoints_filter_and_verify(client, make_staff):
     auditor, admin = make_staff("auditor"), make_staff("admin")
-    client.post("/api/v1/admin/users", headers=admin.headers, json={
-        "username": "new-op", "email": "new-op@example.org", "full_name": "New Op",
-        "password": "a long enough password", "roles": ["operator"],
-    })
-    page = client.get("/api/v1/audit/events", params={"action": "user.created", "actor": admin.id},
-                      headers=auditor.headers)
+    client.post(
+        "/api/v1/admin/users",
+        headers=admin.headers,
+        json={
+            "username": "new-op",
+            "email": "new-op@example.org",
+            "full_name": "New Op",
+            "password": "a long enough password",
+            "roles": ["operator"],
+        },
+    )
+    page = client.get(
+        "/api/v1/audit/events", params={"action": "user.created", "actor": admin.id}, headers=auditor.headers
+    )
     assert page.status_code == 200
     assert page.json()["total"] == 1
     assert page.json()["items"][0]["details"]["username"] == "new-op"

@@ -20,8 +20,9 @@ def test_admin_creates_user_and_new_user_can_sign_in(client, make_staff, db_sess
     assert "password" not in user and "password_hash" not in user
     token = client.post("/api/v1/auth/token", data={"username": "olena.k", "password": NEW_USER["password"]})
     assert token.status_code == 200
-    event = db_session.execute(select(AuditEvent).where(AuditEvent.action == "user.created",
-                                                        AuditEvent.target_id == user["id"])).scalar_one()
+    event = db_session.execute(
+        select(AuditEvent).where(AuditEvent.action == "user.created", AuditEvent.target_id == user["id"])
+    ).scalar_one()
     assert event.actor == admin.id
     assert NEW_USER["email"] not in str(event.details)  # emails are personal data: hashed in the trail
 
