@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest openapi migrate bench-lookup bench-import clean
+.PHONY: install run test lint typecheck pytest openapi migrate bench-lookup bench-import clean portal-messages
 
 install: $(STAMP)
 
@@ -40,5 +40,19 @@ openapi: install
 migrate: install
 	$(BIN)/liaison migrate
 
+# Benchmarks (not part of `make test`): 1,000,000-person lookup against an exhaustive scan, and import throughput,
+# each on SQLite and a throwaway PostgreSQL. BENCH_ARGS passes options (e.g. BENCH_ARGS="--persons 200000").
+bench-lookup: install
+	$(BIN)/python -m bench.lookup $(BENCH_ARGS)
+
+bench-import: install
+	$(BIN)/python -m bench.imports $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-* .pytest_cache .mypy_cache .ruff_cache tests/artifacts
+
+# Re-extract the family portal's messages and merge them into the ru/uk catalogs (then translate the new entries).
+portal-messages: install
+	mkdir -p var
+	$(BIN)/pybabel extract -F app/portal/babel.cfg -k N_ --no-location --sort-output -o var/portal.pot .
+	for lang in ru uk; do $(BIN)/pybabel update -D portal -i var/portal.pot -d app/i18n/locale -l $$lang --no-fuzzy-matching --ignore-obsolete --width 120; done

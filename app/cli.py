@@ -19,8 +19,11 @@ from app.config import PROJECT_ROOT, get_settings
 from app.db import create_db_engine, create_session_factory
 from app.demo import seed_demo_accounts
 from app.errors import DomainError
+from app.idempotency.cli import idempotency_cli
 from app.jobs.queue import run_forever, run_pending
 from app.openapi import render_openapi
+from app.reference.seed import seed_demo_reference, seed_reference_data
+from app.registry.cli import registry_cli
 from app.staff import service as staff_service
 from app.staff.models import StaffUser
 from app.transaction import unit_of_work
@@ -30,6 +33,8 @@ users_cli = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 audit_cli = typer.Typer(help="The audit trail.", no_args_is_help=True)
 cli.add_typer(users_cli, name="users")
 cli.add_typer(audit_cli, name="audit")
+cli.add_typer(registry_cli, name="registry")
+cli.add_typer(idempotency_cli, name="idempotency")
 
 
 def _factory() -> sessionmaker[Session]:
@@ -74,6 +79,7 @@ def seed(
     """Load reference data; with --demo, demo accounts too. Safe to run again: nothing is duplicated."""
     settings = get_settings()
     with unit_of_work(_factory()) as session:
+        typer.echo(f"reference data: {seed_reference_data(session).summary()}")
         if demo and not settings.is_production:
             result = seed_demo_accounts(session, settings)
             typer.echo(f"demo accounts: {', '.join(result.created) or 'already present'}")
@@ -82,6 +88,8 @@ def seed(
                 typer.echo("demo password: the value of LIAISON_DEMO_PASSWORD")
             else:
                 typer.echo(f"demo password ({source}, kept in var/demo-password): {result.password}")
+            demo_reference = seed_demo_reference(session, is_production=False)
+            typer.echo(f"demo handover points and escort teams: {demo_reference.summary()}")
         elif demo:
             typer.echo("demo accounts are never created in production", err=True)
 

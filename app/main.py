@@ -13,16 +13,37 @@ import app.job_handlers
 import app.models  # noqa: F401  (registers every mapped class)
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.cases.router import router as cases_router
 from app.config import Settings, get_settings
 from app.db import create_db_engine, create_session_factory
 from app.errors import install_error_handlers
+from app.handovers.outputs_router import router as handover_outputs_router
+from app.handovers.router import router as handovers_router
 from app.health import router as health_router
+from app.inquiries.router import router as inquiries_router
 from app.jobs.queue import run_forever
 from app.logging import configure_logging
+from app.matches.router import router as matches_router
 from app.middleware import RequestContextMiddleware
+from app.portal.router import router as portal_router
+from app.reference.router import router as reference_router
+from app.registry.router import router as registry_router
 from app.staff.router import router as staff_router
 
-ROUTERS = [health_router, auth_router, staff_router, audit_router]
+ROUTERS = [
+    health_router,
+    auth_router,
+    staff_router,
+    audit_router,
+    inquiries_router,
+    cases_router,
+    portal_router,
+    registry_router,
+    matches_router,
+    reference_router,
+    handovers_router,
+    handover_outputs_router,
+]
 
 DESCRIPTION = """
 POW Liaison helps families learn whether a soldier is held as a prisoner of war or has died, and brings them

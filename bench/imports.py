@@ -1,0 +1,86 @@
+"""`make bench-import`: registry import throughput on SQLite and PostgreSQL.
+
+For each backend, into a fresh database: a first import of `--rows` synthetic persons (everything new: validation,
+key computation, persons, keys and counts written), a re-import of the same file (every row unchanged), and a
+corrected list in which one row in ten changed its name or status (updates with key and count maintenance).
+Rows per second include everything the lookup needs. Target: >= 10,000 rows/s on this 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+from pathlib import Path
+
+from bench.common import (
+    BACKENDS,
+    cleanup_scratch,
+    cpu_note,
+    databases,
+    git_revision,
+    postgres_cpu_seconds,
+    python_cpu_seconds,
+    scratch_dir,
+    timed_import,
+)
+from bench.synth import COLUMNS, synthetic_rows, write_csv
+
+TARGET = 10_000
+
+
+def corrected_copy(source: Path, target: Path, *, share: float = 0.1, seed: int = 7) -> int:
+    """The same list with `share` of its rows corrected: a surname respelled or a status changed."""
+    rng = random.Random(seed)
+    changed = 0
+    with source.open(encoding="utf-8", newline="") as fin, target.open("w", encoding="utf-8", newline="") as fout:
+        writer = csv.DictWriter(fout, fieldnames=COLUMNS)
+        writer.writeheader()
+        for row in csv.DictReader(fin):
+            if rng.random() < share:
+                changed += 1
+                if rng.random() < 0.5:
+                    row["surname"] = row["surname"] + "а" if row["surname"] else "Новиков"
+                else:
+                    row["status"] = "released" if row["status"] != "released" else "repatriated"
+            writer.writerow(row)
+    return changed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--backends", default=",".join(BACKENDS))
+    args = parser.parse_args()
+    print(f"bench-import at {git_revision()}: {args.rows:,} rows; {cpu_note()}", flush=True)
+    workdir = scratch_dir()
+    first, corrected = workdir / "list.csv", workdir / "corrected.csv"
+    write_csv(first, synthetic_rows(args.rows, embed_dev=False))
+    changed = corrected_copy(first, corrected)
+    size_mb = first.stat().st_size / 1e6
+    lines = []
+    with databases([b for b in args.backends.split(",") if b]) as dbs:
+        for db in dbs:
+            for label, path in (("new list", first), ("same list again", first), ("corrected list", corrected)):
+                cpu_before = python_cpu_seconds() + postgres_cpu_seconds(db.cluster_dir)
+                job, seconds = timed_import(db, path)
+                cpu = python_cpu_seconds() + postgres_cpu_seconds(db.cluster_dir) - cpu_before
+                rate = job.rows_processed / seconds
+                line = (
+                    f"{db.backend:<10} {label:<16} {job.rows_processed:>9,} rows in {seconds:6.1f} s = "
+                    f"{rate:>8,.0f} rows/s  (created {job.created:,}, updated {job.updated:,}, "
+                    f"unchanged {job.unchanged:,}); CPU {cpu:5.1f} s = {cpu / job.rows_processed * 1e6:4.0f} us/row"
+                    f" -> {job.rows_processed / (cpu / 2):>8,.0f} rows/s on 2 idle cores  "
+                    f"{'OK' if rate >= TARGET else 'below target'}"
+                )
+                lines.append(line)
+                print(line, flush=True)
+    print(f"\n=== bench-import: {args.rows:,} rows ({size_mb:.0f} MB), {changed:,} corrected; target {TARGET:,} rows/s")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        cleanup_scratch()
