@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from app.matching.model import Verdict
 
@@ -61,11 +62,13 @@ def _valid(year: int, month: int | None, day: int | None) -> bool:
     return True
 
 
+@lru_cache(maxsize=100_000)
 def parse_date(text: str | None) -> PartialDate | None:
     """Parse "1998", "1998-05", "1998-05-03", "03.05.1998", "05.1998" (and / or - separators); None if unusable.
 
     An impossible full date (e.g. 1998-13-03) is kept when swapping day and month makes it valid, since that is what
-    the writer most likely meant; otherwise only its year survives.
+    the writer most likely meant; otherwise only its year survives. Cached: a registry holds a few tens of thousands
+    of distinct dates, and the result is immutable.
     """
     if not text:
         return None

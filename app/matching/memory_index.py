@@ -6,7 +6,8 @@ It does exactly what the database implementation does, so measurements made with
    of `frequency_keys(record)`.
 2. `lookup` probes `query_keys(query)`, counts shared keys per record (the `GROUP BY person_id ORDER BY count(*)`
    step), keeps the `candidate_cap` best-counted records (ties by id, so results are deterministic), fetches the
-   counts for `query_frequency_keys(query)` and scores each candidate with `score`.
+   counts for `query_frequency_keys(query)` and scores each candidate with `score` (prepared once per lookup,
+   `prepare_query`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Generic, TypeVar
 
 from app.matching.keys import frequency_keys, query_frequency_keys, query_keys, record_keys
 from app.matching.model import LookupQuery, Match, PersonRecord
-from app.matching.scoring import score
+from app.matching.scoring import prepare_query
 
 RecordId = TypeVar("RecordId", bound=Hashable)
 
@@ -90,6 +91,8 @@ class MemoryIndex(Generic[RecordId]):
         wanted = query_frequency_keys(query)
         frequencies = {key: self._frequencies[key] for key in wanted if key in self._frequencies}
         total = len(self._records)
-        scored = [(record_id, score(query, self._records[record_id], frequencies, total)) for record_id in chosen]
-        scored.sort(key=lambda item: (-item[1].score, self._order[item[0]]))
-        return scored[:limit]
+        prepared = prepare_query(query, frequencies, total)
+        # Rank on the score alone, then build the explained matches of the ones returned (same floats, same order).
+        ranked = [(prepared.value(self._records[record_id]), record_id) for record_id in chosen]
+        ranked.sort(key=lambda item: (-item[0], self._order[item[1]]))
+        return [(record_id, prepared.score(self._records[record_id])) for _, record_id in ranked[:limit]]

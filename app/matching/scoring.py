@@ -21,11 +21,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from functools import partial
+from typing import NamedTuple, get_args
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from app.matching.dates import compare_dates
+from app.matching.dates import PartialDate, compare_dates
 from app.matching.explain import given_relation, same_name, spelling_reasons
 from app.matching.model import FieldExplanation, LookupQuery, Match, PersonRecord, Strength, Verdict
 from app.matching.names import canonical_display, father_id, given_ids, given_variants
@@ -74,11 +75,12 @@ POSSIBLE_POSTERIOR = 0.1
 SCORE_TEMPERATURE = 4.0
 
 
-@dataclass(frozen=True, slots=True)
-class _Field:
+class _Field(NamedTuple):
+    """One field's comparison (a named tuple: built for every form pair compared, so it must be cheap)."""
+
     verdict: Verdict
     log_lr: float
-    detail: str
+    detail: str | Callable[[], str]  # expensive sentences are built only if the field is shown (`_Entry`)
     conflicting: bool = False  # speaks against the match whatever its weight (see `_strength`)
 
 
@@ -107,14 +109,32 @@ def _ukrainian_vowels(vowels: str) -> str:
     return _RUNS.sub(r"\1", vowels.translate(_UKRAINIAN_VOWEL_SHIFT))
 
 
+def _exact_detail(query_text: str, record_text: str) -> str:
+    reasons = spelling_reasons(query_text, record_text)
+    return record_text + (f" ({', '.join(reasons)})" if reasons else " matches exactly")
+
+
+def _patronymic_detail(query_text: str, record_text: str, declined_from: str | None, canonical_id: str) -> str:
+    father = canonical_display(canonical_id)
+    return same_name(query_text, record_text, declined_from=declined_from, fallback=f"both from the name {father}")
+
+
 def _declined_from(form: NameForm) -> str | None:
     return form.form.capitalize() if form.declined else None
 
 
-def _compare_surname(q: NameField, r: NameField, freq: Mapping[str, int], total: int) -> _Field:
+def _surname_max_share(q: NameField, freq: Mapping[str, int], total: int) -> float:
+    """Registry share of the commonest reading of the query's surname (query-side: computed once per lookup)."""
+    return max(_share(freq.get(f"fs:{f.vowels}", 0), total, U0_SURNAME) for f in q.forms)
+
+
+def _compare_surname(
+    q: NameField, r: NameField, freq: Mapping[str, int], total: int, max_share: float | None = None
+) -> _Field:
     """The best agreement over the query's readings and the record's readings (usually one each)."""
     best: _Field | None = None
-    max_share = max(_share(freq.get(f"fs:{f.vowels}", 0), total, U0_SURNAME) for f in q.forms)
+    if max_share is None:
+        max_share = _surname_max_share(q, freq, total)
     for qf in q.forms:
         for rf in r.forms:
             cand = _compare_surname_forms(q, r, qf, rf, freq, total, max_share)
@@ -140,13 +160,11 @@ def _compare_surname_forms(
         u = _share(count, total, U0_SURNAME)
         lr = math.log((M_SURNAME if same_spelling else M_SURNAME_VARIANT) / u) + penalty
         if same_spelling and not qf.declined:
-            reasons = spelling_reasons(q.original, r.original)
-            detail = f"{r.original}" + (f" ({', '.join(reasons)})" if reasons else " matches exactly")
-            return _Field("exact", lr, detail)
+            return _Field("exact", lr, partial(_exact_detail, q.original, r.original))
         return _Field(
             "variant",
             lr,
-            same_name(q.original, r.original, declined_from=_declined_from(qf), fallback="spelling variant"),
+            partial(same_name, q.original, r.original, declined_from=_declined_from(qf), fallback="spelling variant"),
         )
     sim = _similarity(qf.vowels, rf.vowels)
     if (
@@ -160,7 +178,7 @@ def _compare_surname_forms(
         return _Field(
             "variant",
             lr,
-            same_name(q.original, r.original, declined_from=_declined_from(qf), fallback="spelling variant"),
+            partial(same_name, q.original, r.original, declined_from=_declined_from(qf), fallback="spelling variant"),
         )
     if sim >= SIMILAR_SURNAME or (Levenshtein.distance(qf.consonants, rf.consonants) <= 1 and sim >= SIMILAR_LOW):
         lr = _similar_log_lr(sim, LR_SURNAME_SIMILAR) + penalty
@@ -188,9 +206,7 @@ def _compare_given_like(
         if exact_form(qf.form) == exact_form(r.original) and not qf.declined:
             ids = shared or list(r.ids)
             u = min((_share(freq.get(prefix + i, 0), total, u0) for i in ids), default=u0)
-            reasons = spelling_reasons(q.original, r.original)
-            detail = r.original + (f" ({', '.join(reasons)})" if reasons else " matches exactly")
-            cand = _Field("exact", math.log(m / u), detail)
+            cand = _Field("exact", math.log(m / u), partial(_exact_detail, q.original, r.original))
         elif shared:
             own = _ids_of_form(qf, patronymic=patronymic)
             ids = [i for i in shared if i in own] or shared
@@ -198,16 +214,13 @@ def _compare_given_like(
             cid = ids[0]
             m_spelled = m if exact_form(qf.form) == exact_form(r.original) else m_variant
             if patronymic:
-                father = canonical_display(cid)
-                detail = same_name(
-                    q.original, r.original, declined_from=_declined_from(qf), fallback=f"both from the name {father}"
-                )
+                detail = partial(_patronymic_detail, q.original, r.original, _declined_from(qf), cid)
                 cand = _Field("variant", math.log(m_spelled / u) + penalty, detail)
             else:
                 ambiguity = max(1, len(own))
                 nickname = _is_diminutive(qf.form, cid)
                 m_eff = (M_NICKNAME / ambiguity) if nickname else m_spelled
-                detail = given_relation(q.original, r.original, cid, declined_from=_declined_from(qf))
+                detail = partial(given_relation, q.original, r.original, cid, declined_from=_declined_from(qf))
                 cand = _Field("variant", math.log(m_eff / u) + penalty, detail)
         else:
             sim = max(_similarity(qf.vowels, rf.vowels) for rf in r.forms)
@@ -215,8 +228,8 @@ def _compare_given_like(
                 lr = _similar_log_lr(sim, LR_NAME_SIMILAR) + penalty
                 cand = _Field("similar", lr, f"{q.original} ~ {r.original} (similar spelling, possibly a typo)")
             elif not patronymic and (full := _familiar_form_of(qf, r)) is not None:
-                detail = f"{q.original} may be a familiar form of {full} (not in the name table)"
-                cand = _Field("partial", math.log(LR_FAMILIAR_FORM) + penalty, detail)
+                familiar = f"{q.original} may be a familiar form of {full} (not in the name table)"
+                cand = _Field("partial", math.log(LR_FAMILIAR_FORM) + penalty, familiar)
             else:
                 cand = _Field("mismatch", math.log(LR_NAME_MISMATCH), f"{q.original} vs {r.original}")
         if best is None or cand.log_lr > best.log_lr:
@@ -299,63 +312,258 @@ def _name_field(
     return name, compare(q, r)
 
 
-@dataclass(frozen=True, slots=True)
-class _Scored:
-    log_odds: float
-    fields: tuple[tuple[str, _Field], ...]
-    reading: ParsedPerson
+def _date_field(q: PartialDate | None, r: PartialDate | None) -> _Field:
+    dates = compare_dates(q, r)
+    return _Field(dates.verdict, math.log(dates.likelihood_ratio), dates.detail, dates.conflicting)
 
 
-def _score_reading(q: ParsedPerson, r: ParsedPerson, freq: Mapping[str, int], total: int) -> _Scored:
-    fields: list[tuple[str, _Field]] = [
-        _name_field("surname", q.surname, r.surname, lambda a, b: _compare_surname(a, b, freq, total)),
-        _name_field(
-            "given name", q.given, r.given, lambda a, b: _compare_given_like(a, b, freq, total, patronymic=False)
-        ),
-        _name_field(
-            "patronymic",
-            q.patronymic,
-            r.patronymic,
-            lambda a, b: _compare_given_like(a, b, freq, total, patronymic=True),
-        ),
-    ]
-    dates = compare_dates(q.dob, r.dob)
-    fields.append(
-        ("date of birth", _Field(dates.verdict, math.log(dates.likelihood_ratio), dates.detail, dates.conflicting))
-    )
-    if q.service_number:
-        fields.append(("service number", _compare_service_number(q.service_number, r.service_number)))
-    if q.place:
-        fields.append(("place of birth", _compare_context(q.place, r.place, digits_only=False)))
-    if q.unit:
-        fields.append(("military unit", _compare_context(q.unit, r.unit, digits_only=True)))
-    prior = -math.log(max(total, 1))
-    log_odds = sum(f.log_lr for _, f in fields) + prior + q.log_penalty
-    return _Scored(log_odds, tuple(fields), q)
+# What a field says towards the strength band (see `_strength`), fixed once per compared value.
+_ANCHORED, _CONTRADICTED, _NAMED = 1, 2, 4
 
 
-def _strength(scored: _Scored) -> Strength:
-    posterior = 1.0 / (1.0 + math.exp(-max(min(scored.log_odds, 700.0), -700.0)))
-    anchored = any(
-        name in ("surname", "service number") and f.verdict in ("exact", "variant") for name, f in scored.fields
-    )
-    contradicted = any(
-        (name in ("given name", "patronymic", "date of birth", "service number") and f.verdict == "mismatch")
-        or f.conflicting
-        for name, f in scored.fields
-    )
+class _Entry:
+    """A compared field ready for a `Match`: its log-ratio, its strength flags and (built on first use, since most
+    entries of a losing reading or an unreturned candidate are never shown) its explanation line."""
+
+    __slots__ = ("_explanation", "field", "flags", "log_lr", "name")
+
+    def __init__(self, name: str, field: _Field) -> None:
+        self.name = name
+        self.field = field
+        self.log_lr = field.log_lr
+        self.flags = _FLAGS[name, field.verdict] | (_CONTRADICTED if field.conflicting else 0)
+        self._explanation: FieldExplanation | None = None
+
+    def explanation(self) -> FieldExplanation:
+        """The field's line in `Match.explanation` (the same object each time)."""
+        found = self._explanation
+        if found is None:
+            f = self.field
+            detail = f.detail if isinstance(f.detail, str) else f.detail()
+            found = self._explanation = FieldExplanation(self.name, f.verdict, detail, round(f.log_lr, 2))
+        return found
+
+
+def _flags(name: str, verdict: Verdict) -> int:
+    flags = 0
+    if name in ("surname", "service number") and verdict in ("exact", "variant"):
+        flags |= _ANCHORED
+    if name in ("given name", "patronymic", "date of birth", "service number") and verdict == "mismatch":
+        flags |= _CONTRADICTED
     # Patronymic and birth date alone (the `pd` key retrieves such candidates for a misspelt surname and an unknown
     # pet name) never make a man a candidate worth proposing: some name or the service number must agree at least
     # in part.
-    named = any(
-        name in ("surname", "given name", "service number") and f.verdict not in ("mismatch", "missing")
-        for name, f in scored.fields
-    )
-    if posterior >= STRONG_POSTERIOR and anchored and not contradicted:
+    if name in ("surname", "given name", "service number") and verdict not in ("mismatch", "missing"):
+        flags |= _NAMED
+    return flags
+
+
+_FIELD_NAMES = (
+    "surname",
+    "given name",
+    "patronymic",
+    "date of birth",
+    "service number",
+    "place of birth",
+    "military unit",
+)
+_FLAGS = {(name, verdict): _flags(name, verdict) for name in _FIELD_NAMES for verdict in get_args(Verdict)}
+
+
+def _entry(name: str, f: _Field) -> _Entry:
+    return _Entry(name, f)
+
+
+class _Scored(NamedTuple):
+    log_odds: float
+    entries: tuple[_Entry, ...]
+    memo: _ReadingMemo
+
+
+def _strength(log_odds: float, flags: int) -> Strength:
+    """`strong` needs the posterior, an anchor (surname or service number) and no contradiction; see the module."""
+    posterior = 1.0 / (1.0 + math.exp(-max(min(log_odds, 700.0), -700.0)))
+    if posterior >= STRONG_POSTERIOR and flags & _ANCHORED and not flags & _CONTRADICTED:
         return "strong"
-    if posterior >= POSSIBLE_POSTERIOR and named:
+    if posterior >= POSSIBLE_POSTERIOR and flags & _NAMED:
         return "possible"
     return "weak"
+
+
+class PreparedQuery:
+    """A query made ready to score many candidates of one lookup: `prepare_query(...).score(record)`.
+
+    Equal to `score(query, record, frequencies, total)` for every record, only faster: the query is parsed once,
+    and each field comparison is computed once per distinct recorded value (candidates retrieved by key share their
+    surnames, given names, patronymics and dates, so most comparisons repeat within a lookup). The comparisons are
+    pure functions of (query reading, recorded field, frequencies, total), which the prepared query fixes; a
+    snapshot of `frequencies` is taken, so later changes to the caller's mapping do not leak in. Memos hold at most
+    one entry per distinct recorded value seen; a prepared query lives for one lookup.
+
+    Record-side name fields are memoized by identity (`parse.record_field` is cached, so equal names are usually
+    the same object); the memo keeps the field alive, so an identity can never be reused by another object, and a
+    different object with equal content simply computes its own entry.
+    """
+
+    __slots__ = ("_memos", "_prior", "frequencies", "query", "readings", "total")
+
+    def __init__(self, query: LookupQuery, frequencies: Mapping[str, int], total: int) -> None:
+        self.query = query
+        self.frequencies: dict[str, int] = dict(frequencies)
+        self.total = total
+        self.readings = parse_query(query)
+        self._prior = -math.log(max(total, 1))
+        several = len(self.readings) > 1
+        self._memos = tuple(_ReadingMemo(q, self.frequencies, total, several) for q in self.readings)
+
+    def fits(self, query: LookupQuery, frequencies: Mapping[str, int], total: int) -> bool:
+        """True when this prepared query scores exactly as `score(query, …, frequencies, total)` would."""
+        return (query is self.query or query == self.query) and total == self.total and self.frequencies == frequencies
+
+    def score(self, record: PersonRecord) -> Match:
+        """Score one registry record (see `score`)."""
+        if not self.readings:
+            return Match(0.0, "weak", (FieldExplanation("inquiry", "missing", "the inquiry names nobody", 0.0),))
+        return _match(self._best(record))
+
+    def value(self, record: PersonRecord) -> float:
+        """`self.score(record).score` without building the explanation: rank every candidate with this, then
+        `score` only the ones shown (the same float, so the same order)."""
+        if not self.readings:
+            return 0.0
+        return _value(self._best(record).log_odds)
+
+    def _best(self, record: PersonRecord) -> _Scored:
+        record_person = parse_record(record)
+        prior = self._prior
+        memos = self._memos
+        best = memos[0].score(record_person, prior)
+        for memo in memos[1:]:
+            scored = memo.score(record_person, prior)
+            if scored.log_odds > best.log_odds:  # the first best reading wins ties, as `max` does
+                best = scored
+        return best
+
+
+class _ReadingMemo:
+    """Field comparisons of one query reading against recorded values, computed once per distinct value."""
+
+    __slots__ = (
+        "_dates",
+        "_frequencies",
+        "_given",
+        "_missing",
+        "_patronymic",
+        "_place",
+        "_service",
+        "_surname",
+        "_surname_share",
+        "_total",
+        "_unit",
+        "order",
+        "q",
+    )
+
+    def __init__(self, q: ParsedPerson, frequencies: Mapping[str, int], total: int, several: bool) -> None:
+        self.q = q
+        self._frequencies = frequencies
+        self._total = total
+        self._surname: dict[int, tuple[NameField, _Entry]] = {}
+        self._surname_share = _surname_max_share(q.surname, frequencies, total) if q.surname else None
+        self._given: dict[int, tuple[NameField, _Entry]] = {}
+        self._patronymic: dict[int, tuple[NameField, _Entry]] = {}
+        self._dates: dict[PartialDate | None, _Entry] = {}
+        self._service: dict[str | None, _Entry] = {}
+        self._place: dict[str | None, _Entry] = {}
+        self._unit: dict[str | None, _Entry] = {}
+        self._missing = {
+            name: _entry(name, _name_field(name, field, None, _never)[1])
+            for name, field in (("surname", q.surname), ("given name", q.given), ("patronymic", q.patronymic))
+        }
+        # The reading is explained when the query had several and a non-field one won.
+        self.order: tuple[FieldExplanation, ...] = (
+            (FieldExplanation("name order", "partial", q.reading, round(q.log_penalty, 2)),)
+            if q.reading not in ("fields",) and several
+            else ()
+        )
+
+    def _name(
+        self,
+        name: str,
+        q: NameField | None,
+        r: NameField | None,
+        memo: dict[int, tuple[NameField, _Entry]],
+    ) -> _Entry:
+        if q is None or r is None:
+            return self._missing[name]
+        cached = memo.get(id(r))
+        if cached is not None and cached[0] is r:
+            return cached[1]
+        if name == "surname":
+            found = _compare_surname(q, r, self._frequencies, self._total, self._surname_share)
+        else:
+            found = _compare_given_like(q, r, self._frequencies, self._total, patronymic=name == "patronymic")
+        entry = _entry(name, found)
+        memo[id(r)] = (r, entry)
+        return entry
+
+    def score(self, r: ParsedPerson, prior: float) -> _Scored:
+        """The reading's fields against one record and their log-odds (with the prior), fields in explanation order."""
+        q = self.q
+        entries = [
+            self._name("surname", q.surname, r.surname, self._surname),
+            self._name("given name", q.given, r.given, self._given),
+            self._name("patronymic", q.patronymic, r.patronymic, self._patronymic),
+        ]
+        found = self._dates.get(r.dob)
+        if found is None:
+            found = self._dates[r.dob] = _entry("date of birth", _date_field(q.dob, r.dob))
+        entries.append(found)
+        if q.service_number:
+            found = self._service.get(r.service_number)
+            if found is None:
+                field = _compare_service_number(q.service_number, r.service_number)
+                found = self._service[r.service_number] = _entry("service number", field)
+            entries.append(found)
+        if q.place:
+            found = self._place.get(r.place)
+            if found is None:
+                field = _compare_context(q.place, r.place, digits_only=False)
+                found = self._place[r.place] = _entry("place of birth", field)
+            entries.append(found)
+        if q.unit:
+            found = self._unit.get(r.unit)
+            if found is None:
+                field = _compare_context(q.unit, r.unit, digits_only=True)
+                found = self._unit[r.unit] = _entry("military unit", field)
+            entries.append(found)
+        # Summed in field order exactly as ever, so the float result is bit-for-bit the same.
+        log_odds = sum([e.log_lr for e in entries]) + prior + q.log_penalty
+        return _Scored(log_odds, tuple(entries), self)
+
+
+def _never(q: NameField, r: NameField) -> _Field:
+    raise AssertionError("only called with both fields present")
+
+
+def _match(best: _Scored) -> Match:
+    flags = 0
+    for e in best.entries:
+        flags |= e.flags
+    explanation = tuple([e.explanation() for e in best.entries]) + best.memo.order
+    return Match(_value(best.log_odds), _strength(best.log_odds, flags), explanation)
+
+
+def _value(log_odds: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(log_odds / SCORE_TEMPERATURE, 700.0), -700.0)))
+
+
+def prepare_query(query: LookupQuery, frequencies: Mapping[str, int], total: int) -> PreparedQuery:
+    """Prepare `query` for scoring a lookup's candidates: `prepare_query(q, f, t).score(r) == score(q, r, f, t)`."""
+    return PreparedQuery(query, frequencies, total)
+
+
+_last_prepared: PreparedQuery | None = None
 
 
 def score(query: LookupQuery, record: PersonRecord, frequencies: Mapping[str, int], total: int) -> Match:
@@ -363,16 +571,13 @@ def score(query: LookupQuery, record: PersonRecord, frequencies: Mapping[str, in
 
     `frequencies` holds registry-wide counts for `query_frequency_keys(query)` (missing keys count 0); `total` is the
     registry size. The best reading of the query (token order, declension) is the one reported.
+
+    Callers scoring many candidates for one query should use `prepare_query`; this function keeps the last prepared
+    query and reuses it while the same (query, frequencies, total) keep coming, so a loop of `score` calls gets
+    most of the benefit too.
     """
-    readings = parse_query(query)
-    record_person = parse_record(record)
-    if not readings:
-        return Match(0.0, "weak", (FieldExplanation("inquiry", "missing", "the inquiry names nobody", 0.0),))
-    best = max((_score_reading(q, record_person, frequencies, total) for q in readings), key=lambda s: s.log_odds)
-    explanation = tuple(FieldExplanation(name, f.verdict, f.detail, round(f.log_lr, 2)) for name, f in best.fields)
-    if best.reading.reading not in ("fields",) and len(readings) > 1:
-        explanation += (
-            FieldExplanation("name order", "partial", best.reading.reading, round(best.reading.log_penalty, 2)),
-        )
-    value = 1.0 / (1.0 + math.exp(-max(min(best.log_odds / SCORE_TEMPERATURE, 700.0), -700.0)))
-    return Match(value, _strength(best), explanation)
+    global _last_prepared  # a one-entry cache; replacing the reference is atomic
+    prepared = _last_prepared
+    if prepared is None or not prepared.fits(query, frequencies, total):
+        prepared = _last_prepared = PreparedQuery(query, frequencies, total)
+    return prepared.score(record)

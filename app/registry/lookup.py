@@ -125,9 +125,8 @@ def find_candidates(
     if not persons:
         return []
     frequencies, total = storage.frequencies(session, query)
-    scored = [(_best(query, row, frequencies, total), row) for row in persons]
-    scored.sort(key=lambda pair: (-pair[0].score, pair[1]["id"]))
-    return [Candidate(_candidate_person(row), match) for match, row in scored[:limit]]
+    best = storage.best_scored(query, persons, frequencies, total, limit=limit)
+    return [Candidate(_candidate_person(row), match) for match, row in best]
 
 
 def score_person(session: Session, query: LookupQuery, person: RegistryPerson) -> Candidate:
