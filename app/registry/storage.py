@@ -42,10 +42,11 @@ from app.matching import (
 CANDIDATE_CAP = 100
 """Retrieved persons scored per lookup (the best-keyed first); results equal `MemoryIndex(candidate_cap=100)`.
 
-Scoring is most of a lookup's time (~50 µs a candidate), so the cap sets the latency. Measured at 1,000,000
-persons on SQLite (`make bench-lookup`): cap 300 (the engine's default) p50 13.6 ms, recall@10 0.9958; cap 150
-7.4 ms, 0.9950; cap 100 5.1 ms, 0.9938; cap 50 3.1 ms, 0.9900. On the 30,000-person development set caps 100 and
-300 give identical results. 100 keeps recall within 0.2 points and the lookup over 50 times faster than a scan."""
+Scoring is most of a lookup's time (~25 µs a candidate since queries are prepared once), so the cap sets the
+latency. Measured at 1,000,000 persons on SQLite (`make bench-lookup`, before that speed-up): cap 300 (the engine's
+default) p50 13.6 ms, recall@10 0.9958; cap 150 7.4 ms, 0.9950; cap 100 5.1 ms, 0.9938; cap 50 3.1 ms, 0.9900;
+with it, cap 100 runs at p50 4.0 ms. On the 30,000-person development set caps 100 and 300 give identical results.
+100 keeps recall within 0.2 points of 300 and the lookup well over 50 times faster than an exhaustive scan."""
 
 
 @lru_cache(maxsize=1 << 18)

@@ -2,7 +2,7 @@
 hold, every Latin scheme of iuliia and translitua, every case petrovich declines into, other nicknames, absent persons.
 
 Run with `-s` to see recall per variation kind and the misses; `python -m tests.matching.stress --help` runs larger
-draws. The generator's libraries are test-only dependencies: without them this module is skipped.
+draws. The generator's libraries are test-only dependencies (the `test` extra installs them).
 """
 
 from __future__ import annotations
@@ -11,13 +11,10 @@ import random
 
 import pytest
 
-for _module in ("russiannames", "translitua", "iuliia", "petrovich", "names_translator", "duckdb"):
-    pytest.importorskip(_module)
-
-from app.matching.evaluate import Report, evaluate_sets  # noqa: E402
-from app.matching.memory_index import MemoryIndex  # noqa: E402
-from app.matching.model import LookupQuery  # noqa: E402
-from tests.matching.stress import (  # noqa: E402
+from app.matching.evaluate import Report, evaluate_sets
+from app.matching.memory_index import MemoryIndex
+from app.matching.model import LookupQuery
+from tests.matching.stress import (
     SEED,
     StressSet,
     _in_dev_registry,
