@@ -16,6 +16,7 @@ from app.auth.router import router as auth_router
 from app.cases.router import router as cases_router
 from app.config import Settings, get_settings
 from app.db import create_db_engine, create_session_factory
+from app.docs import install_docs
 from app.errors import install_error_handlers
 from app.handovers.outputs_router import router as handover_outputs_router
 from app.handovers.router import router as handovers_router
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="POW Liaison",
         version="0.1.0",
         description=DESCRIPTION,
-        docs_url="/docs" if docs else None,
+        docs_url=None,  # served from local assets by app.docs
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
         lifespan=lifespan,
@@ -102,4 +103,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestContextMiddleware, trust_forwarded_for=settings.trust_forwarded_for)
     for router in ROUTERS:
         app.include_router(router)
+    if docs:
+        install_docs(app)
     return app

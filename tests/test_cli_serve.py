@@ -68,7 +68,9 @@ def test_migrate_seed_serve_and_sign_in(tmp_path):
 
         assert httpx.get(f"{base}/api/v1/admin/users", headers=token("demo-operator")).status_code == 403
         assert httpx.get(f"{base}/api/v1/admin/users", headers=token("demo-admin")).status_code == 200
-        assert httpx.get(f"{base}/docs").status_code == 200
+        docs = httpx.get(f"{base}/docs")
+        assert docs.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in docs.text  # no CDN
+        assert httpx.get(f"{base}/docs-assets/swagger-ui-bundle.js").status_code == 200
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -1,4 +1,5 @@
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from app.config import Settings
@@ -32,7 +33,17 @@ def test_production_disables_docs():
     app = create_app(
         Settings(environment="production", database_url=PG_URL, jwt_signing_key=STRONG_KEY, portal=CONTACTS)
     )
-    assert app.docs_url is None and app.openapi_url is None
+    client = TestClient(app)  # no lifespan: nothing here touches the (absent) database
+    for path in ("/docs", "/openapi.json", "/docs-assets/swagger-ui-bundle.js"):
+        assert client.get(path).status_code == 404
+
+
+def test_development_serves_docs_from_local_assets():
+    client = TestClient(create_app(Settings(environment="development", database_url="sqlite://")))
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()
+    assert client.get("/docs-assets/swagger-ui.css").status_code == 200
 
 
 def test_settings_read_from_environment(monkeypatch):
