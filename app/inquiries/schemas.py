@@ -11,9 +11,9 @@ from babel import Locale
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator, model_validator
 
 from app.cases.duplicates import DuplicateCandidate
-from app.cases.fields import LongText, Name, PartialDate, PastDate, PastDatetime, Place, ServiceNumber, ShortText
+from app.cases.fields import LongText, PastDate, PastDatetime, Place, ShortText
 from app.cases.models import Channel, Inquiry, Language, Relationship
-from app.cases.schemas import StaffRef, display_name, staff_ref
+from app.cases.schemas import SoughtPatch, StaffRef, display_name, staff_ref
 
 Strict = ConfigDict(extra="forbid")
 _NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
@@ -74,19 +74,12 @@ class ConsentIn(BaseModel):
         return value
 
 
-class SoughtPersonIn(BaseModel):
+# The identity fields come from the case's `SoughtPatch`, so intake and case edits validate them alike.
+class SoughtPersonIn(SoughtPatch):
     """The sought person as the requester knows him; every field optional, but some identity is required."""
 
     model_config = Strict
 
-    surname: Name = None
-    given_name: Name = None
-    patronymic: Name = None
-    date_of_birth: PartialDate = None
-    place_of_birth: Place = None
-    military_unit: ShortText = None
-    rank: ShortText = None
-    service_number: ServiceNumber = None
     last_contact_date: PastDate | None = None
     last_contact_place: Place = None
     distinguishing_marks: LongText = None
