@@ -21,6 +21,7 @@ from app.demo import seed_demo_accounts
 from app.errors import DomainError
 from app.idempotency.cli import idempotency_cli
 from app.jobs.queue import run_forever, run_pending
+from app.logging import configure_logging
 from app.openapi import render_openapi
 from app.reference.seed import seed_demo_reference, seed_reference_data
 from app.registry.cli import registry_cli
@@ -66,6 +67,7 @@ def serve(
 def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
     """Apply database migrations (to the latest by default)."""
     settings = get_settings()
+    configure_logging(settings.log_level)
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     migrations.upgrade(settings.database_url, revision)
@@ -162,6 +164,7 @@ def worker(
     poll: Annotated[float, typer.Option(help="Seconds between polls when idle")] = 2.0,
 ) -> None:
     """Process background jobs (mail, registry imports, re-matching). Run several for more throughput."""
+    configure_logging(get_settings().log_level)
     factory = _factory()
     if once:
         typer.echo(f"ran {run_pending(factory)} jobs")

@@ -100,7 +100,8 @@ def create_db_engine(url: str, *, pool: bool = True) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    # A database host that does not answer fails a request within seconds (503) instead of hanging it.
+    kwargs: dict[str, Any] = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
     if pool:
         kwargs.update(pool_size=20, max_overflow=20)
     else:

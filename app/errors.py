@@ -13,9 +13,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.context import request_id_var
+from app.database_errors import retry_after_seconds, transient_kind
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("app.errors")
@@ -140,6 +142,25 @@ def validation_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
     return out
 
 
+INTERNAL_ERROR_DETAIL = "Something went wrong on our side. Quote the request id when you contact support."
+_TRANSIENT_DETAIL = {
+    "unavailable": "The service cannot reach its database at the moment. Try again in a few seconds.",
+    "conflict": "Another change got in the way; nothing was saved. Send the same request again.",
+}
+
+
+def failure_problem(exc: BaseException, instance: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The problem body and headers for an unexpected exception: `503` with `Retry-After` for a transient database
+    failure (clients retry), `500` for anything else (a bug). Logs it either way, without its message."""
+    kind = transient_kind(exc)
+    if kind is None:
+        log.error("unhandled error", exc_info=exc)
+        return problem(500, "internal-error", "Internal error", INTERNAL_ERROR_DETAIL, instance), {}
+    log.warning("database %s", kind, exc_info=exc)
+    body = problem(503, "temporarily-unavailable", "Temporarily unavailable", _TRANSIENT_DETAIL[kind], instance)
+    return body, {"Retry-After": str(retry_after_seconds(exc))}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
@@ -167,14 +188,12 @@ def install_error_handlers(app: FastAPI) -> None:
         body = problem(exc.status_code, code, title, title, request.url.path)
         return _response(request, body, dict(exc.headers or {}))
 
+    @app.exception_handler(SQLAlchemyError)
+    async def _database(request: Request, exc: SQLAlchemyError) -> Response:
+        body, headers = failure_problem(exc, request.url.path)
+        return _response(request, body, headers)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
-        log.error("unhandled error", exc_info=exc)
-        body = problem(
-            500,
-            "internal-error",
-            "Internal error",
-            "Something went wrong on our side. Quote the request id when you contact support.",
-            request.url.path,
-        )
-        return _response(request, body)
+        body, headers = failure_problem(exc, request.url.path)
+        return _response(request, body, headers)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.dependencies import public
-from app.migrations import head_revisions
+from app.database_errors import transient_kind
+from app.migrations import current_revisions, head_revisions
 
 router = APIRouter(tags=["health"])
 
@@ -23,9 +24,10 @@ def readyz(request: Request) -> JSONResponse:
     """The database answers and its schema is at the migrations' head."""
     try:
         with request.app.state.engine.connect() as connection:
-            current = {row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))}
-    except Exception:
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+            current = current_revisions(connection)
+    except SQLAlchemyError as exc:
+        state = "unreachable" if transient_kind(exc) == "unavailable" else "error"
+        return JSONResponse({"status": "unavailable", "database": state}, status_code=503)
     heads = head_revisions()
     if current != heads:
         return JSONResponse({"status": "unavailable", "database": "migrations pending"}, status_code=503)

@@ -16,7 +16,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.context import client_ip_var, request_id_var, user_agent_var
-from app.errors import PROBLEM_JSON, problem
+from app.errors import PROBLEM_JSON, failure_problem
 
 log = logging.getLogger("app.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
@@ -70,10 +70,10 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_wrapper)
-        except Exception:
-            log.exception("unhandled error")
+        except Exception as exc:
+            body, extra_headers = failure_problem(exc, path)  # logs it, without its message
             if not response_started:
-                await _send_internal_error(send_wrapper, path)
+                await _send_problem(send_wrapper, body, extra_headers)
         finally:
             log.info(
                 "request",
@@ -88,20 +88,10 @@ class RequestContextMiddleware:
                 var.reset(token)  # type: ignore[attr-defined]
 
 
-async def _send_internal_error(send: Send, path: str) -> None:
-    body: dict[str, Any] = problem(
-        500,
-        "internal-error",
-        "Internal error",
-        "Something went wrong on our side. Quote the request id when you contact support.",
-        path,
-    )
+async def _send_problem(send: Send, body: dict[str, Any], extra_headers: dict[str, str]) -> None:
+    """The last resort: an exception that escaped the app's handlers (raised while streaming, or by middleware)."""
     payload = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 500,
-            "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(payload)).encode())],
-        }
-    )
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(payload)).encode())]
+    headers += [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in extra_headers.items()]
+    await send({"type": "http.response.start", "status": body["status"], "headers": headers})
     await send({"type": "http.response.body", "body": payload})

@@ -7,6 +7,7 @@ from functools import lru_cache
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect, text
 
 from app.config import PROJECT_ROOT
 
@@ -30,3 +31,10 @@ def downgrade(database_url: str, revision: str) -> None:
 @lru_cache
 def head_revisions() -> set[str]:
     return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def current_revisions(connection: Connection) -> set[str]:
+    """The schema's Alembic revisions; none in a database that was never migrated."""
+    if not inspect(connection).has_table("alembic_version"):
+        return set()
+    return {row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))}

@@ -119,7 +119,7 @@ def run_one(factory: sessionmaker[Session], kinds: set[str] | None = None) -> bo
             fn(session, payload)
     except Exception as exc:
         error = exc
-        log.warning("job failed", extra={"job_id": job_id, "kind": kind, "error": type(exc).__name__})
+        log.warning("job failed", extra={"job_id": job_id, "kind": kind}, exc_info=exc)
     _settle(factory, job_id, error)
     return True
 

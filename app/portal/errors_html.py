@@ -27,6 +27,7 @@ MESSAGES: dict[int, tuple[str, str]] = {
         N_("We are sorry. Please try again in a few minutes. If it keeps happening, call us."),
     ),
 }
+MESSAGES[503] = MESSAGES[500]  # the database is briefly unreachable: the same "try again in a few minutes"
 GENERIC = (N_("Something is not right"), N_("We could not handle this request. Go back and try again."))
 
 
