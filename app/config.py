@@ -37,6 +37,10 @@ class PortalConfig(BaseModel):
     max_delay_seconds: int = Field(default=3600, ge=60)
     inquiries_per_address_per_hour: int = Field(default=5, ge=1)
     messages_per_session_per_hour: int = Field(default=10, ge=1)
+    release_after_days: int = Field(default=7, ge=1, le=90)
+    """A supervisor may let the portal tell a requester of a death only this many days after the first logged
+    attempt to reach them in person, and only after `release_min_attempts` attempts."""
+    release_min_attempts: int = Field(default=3, ge=1, le=20)
 
 
 class SmtpConfig(BaseModel):

@@ -14,6 +14,7 @@ import app.models  # noqa: F401  (registers every mapped class)
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.cases.router import router as cases_router
+from app.cases.router_death_notice import router as death_notice_router
 from app.config import Settings, get_settings
 from app.db import create_db_engine, create_session_factory
 from app.docs import install_docs
@@ -38,6 +39,7 @@ ROUTERS = [
     audit_router,
     inquiries_router,
     cases_router,
+    death_notice_router,
     portal_router,
     registry_router,
     matches_router,

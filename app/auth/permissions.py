@@ -38,6 +38,7 @@ class Permission(StrEnum):
     CASE_OUTCOME_CONFIRM = "case:outcome_confirm"  # second signature on `deceased`
     CASE_ASSIGN = "case:assign"
     CASE_MERGE = "case:merge"
+    CASE_DEATH_RELEASE = "case:death_release"  # let the portal tell a requester nobody could reach of a death
     # registry and lookup
     REGISTRY_READ = "registry:read"
     REGISTRY_READ_RESTRICTED = "registry:read_restricted"
@@ -77,7 +78,16 @@ _COORDINATOR = {
     P.REFERENCE_STATUS_EDIT,
 }
 _SUPERVISOR = (
-    _CASE_OFFICER | _COORDINATOR | {P.CASE_ASSIGN, P.CASE_MERGE, P.HANDOVER_APPROVE, P.REPORTS_READ, P.AUDIT_READ}
+    _CASE_OFFICER
+    | _COORDINATOR
+    | {
+        P.CASE_ASSIGN,
+        P.CASE_MERGE,
+        P.CASE_DEATH_RELEASE,
+        P.HANDOVER_APPROVE,
+        P.REPORTS_READ,
+        P.AUDIT_READ,
+    }
 )
 _AUDITOR = {
     P.INQUIRY_READ,

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from app.audit import record
 from app.auth.principals import StaffPrincipal
-from app.cases.models import Case, CaseContact, CaseNote, Inquiry
+from app.cases.death_notice import check_notification_contact
+from app.cases.models import Case, CaseContact, CaseNote, ContactPurpose, Inquiry
 from app.cases.policies import get_case_for, visible_note_kinds
 from app.cases.queries import case_family_ids
 from app.cases.service import ensure_active
@@ -57,10 +58,19 @@ def log_contact(
     summary: str,
     inquiry_id: uuid.UUID | None,
     visible_to_family: bool,
+    purpose: ContactPurpose = ContactPurpose.GENERAL,
 ) -> CaseContact:
     first_outbound = direction is ContactDirection.OUTBOUND
     case = get_case_for(session, principal, reference, for_update=first_outbound)
     ensure_active(case)
+    check_notification_contact(
+        case,
+        purpose=purpose,
+        direction=direction.value,
+        channel=channel.value,
+        inquiry_id=inquiry_id,
+        visible_to_family=visible_to_family,
+    )
     if inquiry_id is not None:
         owner = session.execute(select(Inquiry.case_id).where(Inquiry.id == inquiry_id)).scalar_one_or_none()
         if owner != case.id:
@@ -75,12 +85,13 @@ def log_contact(
         summary=summary,
         staff_id=principal.user_id,
         visible_to_family=visible_to_family,
+        purpose=purpose.value,
         created_at=now,
     )
     session.add(contact)
     if first_outbound and case.first_responded_at is None:
         case.first_responded_at = contact.occurred_at
-    if visible_to_family:
+    if visible_to_family or purpose is ContactPurpose.DEATH_NOTIFICATION:
         case.family_updated_at = now
     session.flush()
     add_event(
@@ -88,7 +99,12 @@ def log_contact(
         case,
         actor=principal.actor,
         kind="contact_logged",
-        details={"contact_id": str(contact.id), "direction": direction.value, "channel": channel.value},
+        details={
+            "contact_id": str(contact.id),
+            "direction": direction.value,
+            "channel": channel.value,
+            "purpose": purpose.value,
+        },
     )
     record(
         session,
@@ -100,6 +116,7 @@ def log_contact(
             "contact_id": contact.id,
             "direction": direction.value,
             "channel": channel.value,
+            "purpose": purpose.value,
             "summary": summary,
         },
     )

@@ -195,6 +195,18 @@ class OutcomeProposal(Base):
     decision_reason: Mapped[str | None] = mapped_column(Text)
 
 
+class ContactPurpose(StrEnum):
+    """Why a contact was made. The disclosure gate (`app.cases.disclosure`) reads the two notification purposes."""
+
+    GENERAL = "general"
+    DEATH_NOTIFICATION = "death_notification"
+    """A staff member told this requester of the death, by phone or in person (outbound, with the inquiry)."""
+    NOTIFICATION_ATTEMPT = "notification_attempt"
+    """A staff member tried to reach this requester to tell them and could not (outbound phone call)."""
+    FAMILY_MESSAGE = "family_message"
+    """A message written for the family, in their language, shown on their portal."""
+
+
 class CaseContact(Base):
     """The contact log: every call, email or portal message to or from the family."""
 
@@ -202,7 +214,7 @@ class CaseContact(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
-    inquiry_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inquiry.id"))
+    inquiry_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inquiry.id"), index=True)
     """Which requester, when known."""
     direction: Mapped[str] = mapped_column(String(8))
     """`inbound` (from the family) or `outbound` (to the family)."""
@@ -213,7 +225,29 @@ class CaseContact(Base):
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_user.id"))
     visible_to_family: Mapped[bool] = mapped_column(default=False)
     """An outbound message the family reads on the portal, or the family's own portal message."""
+    purpose: Mapped[str] = mapped_column(String(24), default=ContactPurpose.GENERAL.value, server_default="general")
+    language: Mapped[str | None] = mapped_column(String(2))
+    """The language a family message was written in (`ru`, `uk`, `en`)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeathDisclosureRelease(Base):
+    """A supervisor's decision to let the portal tell a requester of a death nobody could tell them in person.
+
+    Only after repeated logged attempts over several days (`PortalConfig.release_after_days`,
+    `release_min_attempts`); the reason is kept here and in the audit trail.
+    """
+
+    __tablename__ = "death_disclosure_release"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    inquiry_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inquiry.id"), unique=True)
+    released_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_user.id"))
+    released_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int]
+    """How many logged attempts to reach the requester preceded the release."""
 
 
 class CaseNameKey(Base):

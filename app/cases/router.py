@@ -294,6 +294,7 @@ def log_contact(
                 summary=body.summary,
                 inquiry_id=body.inquiry_id,
                 visible_to_family=body.visible_to_family,
+                purpose=body.purpose,
             ),
             None,
         ),

@@ -17,7 +17,16 @@ from app.cases.deadlines import is_overdue
 from app.cases.fields import Name, OptionalReason, PartialDate, PastDatetime, Place, Reason, ServiceNumber
 from app.cases.fields import ShortText as Short
 from app.cases.journal import ContactChannel, ContactDirection, NoteVisibility
-from app.cases.models import Case, CaseContact, CaseNote, CaseState, Inquiry, OutcomeProposal, Priority
+from app.cases.models import (
+    Case,
+    CaseContact,
+    CaseNote,
+    CaseState,
+    ContactPurpose,
+    Inquiry,
+    OutcomeProposal,
+    Priority,
+)
 from app.cases.queries import CaseListItem, TimelineEntry
 from app.cases.service import CaseRecord
 from app.cases.workflow import RESERVED_STATES, allowed_targets
@@ -113,6 +122,12 @@ class ContactIn(BaseModel):
     summary: Reason
     inquiry_id: uuid.UUID | None = Field(default=None, description="Which requester, when known")
     visible_to_family: bool = False
+    purpose: ContactPurpose = Field(
+        default=ContactPurpose.GENERAL,
+        description="`death_notification`: this requester was told of the death by phone or in person (outbound, "
+        "with their inquiry); it unlocks the news on their portal. `notification_attempt`: a call that did not "
+        "reach them.",
+    )
 
 
 class NoteIn(BaseModel):
@@ -380,6 +395,8 @@ class ContactOut(BaseModel):
     staff: StaffRef | None
     inquiry_id: uuid.UUID | None
     visible_to_family: bool
+    purpose: str
+    language: str | None
 
     @classmethod
     def of(cls, contact: CaseContact, staff_name: str | None) -> ContactOut:
@@ -392,6 +409,8 @@ class ContactOut(BaseModel):
             staff=staff_ref(contact.staff_id, staff_name),
             inquiry_id=contact.inquiry_id,
             visible_to_family=contact.visible_to_family,
+            purpose=contact.purpose,
+            language=contact.language,
         )
 
 

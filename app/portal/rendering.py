@@ -35,6 +35,11 @@ def environment() -> Environment:
     )
 
 
+def format_day(value: datetime, language: str) -> str:
+    """A day in words in the family's language, e.g. `14 марта 2026`, to sit inside a sentence."""
+    return format_date(value.astimezone(DISPLAY_ZONE), "d MMMM y", locale=language)
+
+
 def helpers(language: str) -> dict[str, Any]:
     """What every template gets: `_`/`ngettext` for the language, date formatters, the language itself."""
     translations = get_translations(language, DOMAIN)

@@ -78,6 +78,14 @@ STATUS_TEXTS: dict[str, StatusText] = {
         ),
         (N_("We will help you with everything that follows, including the return of his remains where possible."),),
     ),
+    "important_news": StatusText(
+        N_("We have important news about your case"),
+        (N_("Please call us on {phone} ({hours}), or we will call you."),),
+        (
+            N_("A staff member wants to speak with you in person. If we cannot reach you, we will try again."),
+            N_("If you prefer a particular time or number, write it to us below and we will call you then."),
+        ),
+    ),
     "handover_planned": StatusText(
         N_("His return to the family is being arranged"),
         (N_("We are preparing his handover to the family."),),
@@ -97,10 +105,11 @@ STATUS_TEXTS: dict[str, StatusText] = {
 
 REMAINS_PLANNED = N_("We are arranging the return of his remains to the family.")
 REMAINS_DONE = N_("His remains have been returned to the family.")
+AFTER_REMAINS_RETURNED = N_("We are here for you for anything that follows. Call us or write to us whenever you need.")
 CASE_CLOSED_NOTE = N_("This case is now closed. If you have new information, contact us and we will look again.")
-CALLED_ON = N_("A staff member called you to tell you this in person.")
-INFORMED = N_("A staff member has spoken with you about this.")
-WILL_CALL = N_(
-    "A staff member will call you to tell you this in person and to answer your questions. If you would rather "
-    "talk now, call us."
+TOLD_BY_PHONE = N_("A staff member told you this by phone on {date}.")
+TOLD_IN_PERSON = N_("A staff member told you this in person on {date}.")
+RELEASED = N_(
+    "We tried to reach you by phone on {dates}, but could not get through. We are sorry that you have to read "
+    "this here instead of hearing it from us."
 )

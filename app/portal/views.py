@@ -15,17 +15,18 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit import record
+from app.cases.disclosure import Disclosure, disclosure_for
 from app.cases.models import Case, CaseContact, CaseState, Inquiry, Outcome
 from app.config import PortalConfig
 from app.errors import NotFound
 from app.handovers.instructions import travel_instructions_for_case
+from app.handovers.models import Handover, HandoverState, HandoverType
 from app.handovers.schemas import TravelInstructions
 from app.portal import texts
-from app.portal.rendering import translate
+from app.portal.rendering import format_day, translate
 from app.portal.sessions import FamilyContext
 
 S = CaseState
-INFORMED_STATES = frozenset({S.FAMILY_INFORMED, S.HANDOVER_PLANNED, S.HANDOVER_DONE, S.CLOSED})
 MESSAGE_LIMIT = 100
 
 
@@ -79,16 +80,38 @@ def status_key(case: Case) -> str:
     return "closed" if state is S.CLOSED else "searching"
 
 
-def _staff_called_at(session: Session, case: Case) -> datetime | None:
-    since = case.outcome_confirmed_at
-    query = select(CaseContact.occurred_at).where(
-        CaseContact.case_id == case.id,
-        CaseContact.direction == "outbound",
-        CaseContact.channel.in_(("phone", "walk_in")),
+def family_status_key(case: Case, disclosure: Disclosure) -> str:
+    """`status_key` through the disclosure gate: a death this requester was not yet told of is "important news"."""
+    key = status_key(case)
+    if key == "deceased" and not disclosure.may_tell_death:
+        return "important_news"
+    return key
+
+
+def _remains_returned(session: Session, case: Case) -> bool:
+    if CaseState(case.state) is S.HANDOVER_DONE:
+        return True
+    return (
+        session.execute(
+            select(Handover.id)
+            .where(
+                Handover.case_id == case.id,
+                Handover.type == HandoverType.REMAINS_REPATRIATION.value,
+                Handover.state == HandoverState.COMPLETED.value,
+            )
+            .limit(1)
+        ).scalar_one_or_none()
+        is not None
     )
-    if since is not None:
-        query = query.where(CaseContact.occurred_at >= since)
-    return session.execute(query.order_by(CaseContact.occurred_at).limit(1)).scalar_one_or_none()
+
+
+def _care_note(disclosure: Disclosure, language: str) -> str:
+    """What the care page says about how the family learned of the death: only what the contact log holds."""
+    if disclosure.told_at is not None:
+        template = texts.TOLD_IN_PERSON if disclosure.told_channel == "walk_in" else texts.TOLD_BY_PHONE
+        return translate(language, template).format(date=format_day(disclosure.told_at, language))
+    dates = ", ".join(dict.fromkeys(format_day(moment, language) for moment in disclosure.attempts))
+    return translate(language, texts.RELEASED).format(dates=dates)
 
 
 def _messages(session: Session, case: Case, inquiry_id: object, language: str) -> list[FamilyMessage]:
@@ -125,32 +148,31 @@ def family_status(
     inquiry = session.get(Inquiry, family.inquiry_id)
     if case is None or inquiry is None or (reference is not None and reference != case.reference):
         raise NotFound("No such case.")
-    key = status_key(case)
+    disclosure = disclosure_for(session, case, inquiry.id)
+    key = family_status_key(case, disclosure)
     text = texts.STATUS_TEXTS[key]
 
     def _(message: str) -> str:
         return translate(language, message)
 
-    explanation = [_(line) for line in text.explanation]
+    contacts = Contacts(portal.contact_phone, portal.contact_email, portal.contact_hours)
+    explanation = [_(line).format(phone=contacts.phone, hours=contacts.hours) for line in text.explanation]
+    next_steps = [_(line) for line in text.next_steps]
     state = CaseState(case.state)
     deceased = key == "deceased"
     care_note, called_at = None, None
     if deceased:
-        called_at = _staff_called_at(session, case)
-        if called_at is not None:
-            care_note = _(texts.CALLED_ON)
-        elif state in INFORMED_STATES:
-            care_note = _(texts.INFORMED)
-        else:
-            care_note = _(texts.WILL_CALL)
-        if state is S.HANDOVER_PLANNED:
-            explanation.append(_(texts.REMAINS_PLANNED))
-        elif state is S.HANDOVER_DONE:
+        care_note = _care_note(disclosure, language)
+        called_at = disclosure.told_at
+        if _remains_returned(session, case):
             explanation.append(_(texts.REMAINS_DONE))
-    if state is S.CLOSED and key != "closed":
+            next_steps = [_(texts.AFTER_REMAINS_RETURNED)]
+        elif state is S.HANDOVER_PLANNED:
+            explanation.append(_(texts.REMAINS_PLANNED))
+    if state is S.CLOSED and key not in ("closed", "important_news"):
         explanation.append(_(texts.CASE_CLOSED_NOTE))
     instructions = None
-    if state is S.HANDOVER_PLANNED:
+    if state is S.HANDOVER_PLANNED and key != "important_news":
         instructions = travel_instructions_for_case(session, case.id, language)
     return FamilyStatus(
         reference=case.reference,
@@ -158,13 +180,13 @@ def family_status(
         status=key,
         headline=_(text.headline),
         explanation=explanation,
-        next_steps=[_(line) for line in text.next_steps],
+        next_steps=next_steps,
         deceased=deceased,
         care_note=care_note,
         staff_called_at=called_at,
         last_updated_at=case.family_updated_at,
         sought_person=_sought_person(inquiry),
-        contacts=Contacts(portal.contact_phone, portal.contact_email, portal.contact_hours),
+        contacts=contacts,
         messages=_messages(session, case, family.inquiry_id, language),
         travel_instructions=instructions,
     )

@@ -43,26 +43,30 @@ def test_status_api_each_state_headline(client, session_factory, backend):
         client.cookies.clear()
         sign_in(client, case.reference, code)
         data = client.get("/api/v1/portal/case", params={"lang": "en"}).json()
+        if key == "deceased":  # nobody has told this requester yet: the disclosure gate holds the news back
+            key, headline = "important_news", "We have important news about your case"
         assert (data["status"], data["headline"]) == (key, headline)
         assert data["explanation"] and data["next_steps"] and data["contacts"]["phone"]
 
 
-def test_deceased_not_yet_called_says_staff_will_call_and_offers_contacts(client, session_factory, backend):
+def test_deceased_not_yet_told_asks_to_call_and_offers_contacts(client, session_factory, backend):
     case, _, code = arrange(session_factory, lambda s: make_family(s, state="deceased", outcome="deceased"))
     sign_in(client, case.reference, code)
     page = client.get(f"/portal/cases/{case.reference}", headers={"Accept-Language": "en"}).text
-    assert "We are deeply sorry" in page
-    assert "A staff member will call you" in page
+    assert "We have important news about your case" in page and "or we will call you" in page
+    assert "We are deeply sorry" not in page
     assert 'href="tel:' in page
 
 
-def test_deceased_after_call_says_staff_called(client, session_factory, backend):
+def test_deceased_after_notification_call_says_when_staff_told_them(client, session_factory, backend):
     def build(session):
-        case, _inquiry, code = make_family(session, state="family_informed", outcome="deceased")
+        case, inquiry, code = make_family(session, state="family_informed", outcome="deceased")
         add_contact(
             session,
             case,
+            inquiry_id=inquiry.id,
             channel="phone",
+            purpose="death_notification",
             visible_to_family=False,
             summary="Informed the mother",
             occurred_at=datetime.now(UTC) + timedelta(minutes=1),
@@ -73,8 +77,17 @@ def test_deceased_after_call_says_staff_called(client, session_factory, backend)
     sign_in(client, case.reference, code)
     data = client.get("/api/v1/portal/case", params={"lang": "ru"}).json()
     assert data["deceased"] is True and data["staff_called_at"] is not None
-    assert "Сотрудник позвонил вам" in data["next_steps"][0]
+    assert data["next_steps"][0].startswith("Сотрудник сообщил вам об этом по телефону")
     assert "Informed the mother" not in str(data)
+
+
+def test_family_informed_state_alone_claims_no_conversation(client, session_factory, backend):
+    """The state says `family_informed`, but the contact log holds no notification with this requester."""
+    case, _, code = arrange(session_factory, lambda s: make_family(s, state="family_informed", outcome="deceased"))
+    sign_in(client, case.reference, code)
+    data = client.get("/api/v1/portal/case", params={"lang": "en"}).json()
+    assert data["deceased"] is False and data["status"] == "important_news"
+    assert "spoken with you" not in str(data)
 
 
 def test_status_in_each_language_is_translated(client, session_factory, backend):

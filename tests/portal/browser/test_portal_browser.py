@@ -104,14 +104,43 @@ def test_status_page_each_state(visit, live_server, state, outcome):
     assert heading and "Дело" not in heading
     assert page.get_by_text("Последнее обновление:").is_visible()
     assert page.get_by_text("Мы получили ваш запрос и начали поиск.").is_visible()
-    if state == "deceased":
-        assert heading == "Мы глубоко соболезнуем"
-        assert page.get_by_text("Сотрудник позвонит вам").is_visible()
+    if state == "deceased":  # nobody has told this requester yet: only "call us", never the news itself
+        assert heading == "У нас есть важные новости по вашему делу"
         assert page.locator(".care-phone a[href^='tel:']").is_visible()
+        assert "соболезн" not in page.content().lower()
         assert check_accessibility(page) == []
-        screenshot(page, "deceased-ru")
-        page.get_by_role("link", name="English").click()
-        screenshot(page, "deceased-en")
+        screenshot(page, "important-news-ru")
+        for language, title in (("Українська", "У нас є важливі новини"), ("English", "We have important news")):
+            page.get_by_role("link", name=language).click()
+            assert page.get_by_role("heading", level=1).inner_text().startswith(title)
+            screenshot(page, "important-news-" + ("uk" if language == "Українська" else "en"))
+    _assert_local_only(visit, live_server)
+
+
+def test_care_page_once_a_person_has_told_the_family(visit, live_server):
+    def build(session):
+        case, inquiry, code = make_family(session, state="deceased", outcome="deceased")
+        add_contact(
+            session,
+            case,
+            inquiry_id=inquiry.id,
+            channel="phone",
+            purpose="death_notification",
+            visible_to_family=False,
+            summary="Told the mother by phone",
+        )
+        return case, code
+
+    case, code = arrange(live_server.session_factory, build)
+    _sign_in(visit, live_server, case.reference, code)
+    page = visit.page
+    assert page.get_by_role("heading", level=1).inner_text() == "Мы глубоко соболезнуем"
+    assert page.get_by_text("Сотрудник сообщил вам об этом по телефону").is_visible()
+    assert "Told the mother" not in page.content()
+    assert check_accessibility(page) == []
+    screenshot(page, "deceased-ru")
+    page.get_by_role("link", name="English").click()
+    screenshot(page, "deceased-en")
     _assert_local_only(visit, live_server)
 
 
