@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,8 @@ from app.errors import DomainError
 from app.idempotency.cli import idempotency_cli
 from app.jobs.queue import run_forever, run_pending
 from app.logging import configure_logging
+from app.mailbox.cli import mailbox_cli
+from app.mailbox.worker import start_pollers
 from app.openapi import render_openapi
 from app.reference.seed import seed_demo_reference, seed_reference_data
 from app.registry.cli import registry_cli
@@ -36,6 +39,7 @@ cli.add_typer(users_cli, name="users")
 cli.add_typer(audit_cli, name="audit")
 cli.add_typer(registry_cli, name="registry")
 cli.add_typer(idempotency_cli, name="idempotency")
+cli.add_typer(mailbox_cli, name="mailbox")
 
 
 def _factory() -> sessionmaker[Session]:
@@ -163,13 +167,19 @@ def worker(
     once: Annotated[bool, typer.Option(help="Run the jobs that are due, then exit")] = False,
     poll: Annotated[float, typer.Option(help="Seconds between polls when idle")] = 2.0,
 ) -> None:
-    """Process background jobs (mail, registry imports, re-matching). Run several for more throughput."""
+    """Process background jobs (mail, registry imports, re-matching) and read the mailboxes
+    (`LIAISON_MAILBOX__*`). Run several for more throughput."""
     configure_logging(get_settings().log_level)
     factory = _factory()
     if once:
         typer.echo(f"ran {run_pending(factory)} jobs")
         return
-    run_forever(factory, poll_seconds=poll)
+    stop_mailboxes = threading.Event()
+    start_pollers(factory, get_settings(), stop_mailboxes)
+    try:
+        run_forever(factory, poll_seconds=poll)
+    finally:
+        stop_mailboxes.set()
 
 
 @cli.command()

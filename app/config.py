@@ -56,6 +56,85 @@ class SmtpConfig(BaseModel):
     timeout_seconds: float = Field(default=15.0, gt=0)
 
 
+class ImapAccount(BaseModel):
+    """One IMAP mailbox the worker reads, over IMAPS or STARTTLS only: mail never crosses a network in clear."""
+
+    name: str = Field(default="hotline", pattern=r"^[a-z0-9][a-z0-9_.-]{0,39}$")
+    """Stored with every message (with the folder's UIDVALIDITY and the UID) to identify it."""
+    host: str
+    port: int | None = Field(default=None, ge=1, le=65535)
+    """Default 993 for `tls`, 143 for `starttls`."""
+    security: Literal["tls", "starttls"] = "tls"
+    username: str
+    password: str = Field(repr=False)
+    folder: str = "INBOX"
+    processed_folder: str | None = None
+    """Move each message here once stored; unset: flag it `\\Seen` and leave it in `folder`."""
+    ca_file: Path | None = None
+    """A private CA (or the server's self-signed certificate) to trust instead of the system's CAs."""
+    timeout_seconds: float = Field(default=30.0, gt=0)
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or (993 if self.security == "tls" else 143)
+
+
+class MailboxConfig(BaseModel):
+    """Email intake (`LIAISON_MAILBOX__*`): which mailboxes the worker reads, limits, acknowledgements.
+
+    One mailbox: `LIAISON_MAILBOX__HOST`, `__USERNAME`, `__PASSWORD` (and `__SECURITY`, `__PORT`, `__FOLDER`,
+    `__PROCESSED_FOLDER`, `__CA_FILE`). More: `LIAISON_MAILBOX__ACCOUNTS` as a JSON list of such objects.
+    """
+
+    host: str | None = None
+    port: int | None = Field(default=None, ge=1, le=65535)
+    security: Literal["tls", "starttls"] = "tls"
+    username: str | None = None
+    password: str | None = Field(default=None, repr=False)
+    folder: str = "INBOX"
+    processed_folder: str | None = None
+    ca_file: Path | None = None
+    accounts: list[ImapAccount] = Field(default_factory=list)
+    directory: Path | None = None
+    """Read `.eml` files dropped here instead of (or besides) IMAP; default `var/inbox` in development."""
+    poll_seconds: float = Field(default=30.0, ge=0.2)
+    """Between polls when the server offers no IDLE (and between looks at `directory`: see `directory_poll_seconds`)."""
+    idle_seconds: float = Field(default=300.0, ge=1, le=1740)
+    """Longest wait in IDLE before polling anyway (servers drop IDLE after 30 minutes)."""
+    directory_poll_seconds: float = Field(default=2.0, ge=0.1)
+    batch_size: int = Field(default=50, ge=1, le=1000)
+    """Messages stored per transaction (one commit, then they are marked in the mailbox)."""
+    max_message_bytes: int = Field(default=40 * 1024 * 1024, ge=1024)
+    """A larger message is recorded with its header only and left in the mailbox, with the reason shown."""
+    max_attachment_bytes: int = Field(default=15 * 1024 * 1024, ge=0)
+    max_attachments: int = Field(default=20, ge=0)
+    acknowledge: bool = True
+    """Send each new sender one automatic acknowledgement (never to automatic mail)."""
+    ack_interval_hours: int = Field(default=24 * 30, ge=1)
+    """At most one acknowledgement per address in this many hours: a sender is "new" again only after it."""
+    ack_max_per_hour: int = Field(default=200, ge=1)
+    """All acknowledgements together, per hour: a flood of forged senders cannot turn us into a spam source."""
+
+    def imap_accounts(self) -> list[ImapAccount]:
+        primary = []
+        if self.host:
+            if not self.username or self.password is None:
+                raise ValueError("LIAISON_MAILBOX__HOST needs LIAISON_MAILBOX__USERNAME and __PASSWORD")
+            primary.append(
+                ImapAccount(
+                    host=self.host,
+                    port=self.port,
+                    security=self.security,
+                    username=self.username,
+                    password=self.password,
+                    folder=self.folder,
+                    processed_folder=self.processed_folder,
+                    ca_file=self.ca_file,
+                )
+            )
+        return primary + list(self.accounts)
+
+
 EXAMPLE_CONTACTS = (PortalConfig().contact_phone, PortalConfig().contact_email)
 
 
@@ -84,6 +163,7 @@ class Settings(BaseSettings):
     trust_forwarded_for: bool = False
     portal: PortalConfig = Field(default_factory=PortalConfig)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)
+    mailbox: MailboxConfig = Field(default_factory=MailboxConfig)
     embedded_worker: bool | None = None
     """Run background jobs in a thread of the server process. Default: on in development (so `make run` needs no
     second process), off elsewhere, where `liaison worker` processes do the work."""
@@ -105,6 +185,13 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _distinct_mailboxes(self) -> Settings:
+        names = [account.name for account in self.mailbox.imap_accounts()]
+        if len(names) != len(set(names)):
+            raise ValueError("each mailbox in LIAISON_MAILBOX__ACCOUNTS needs its own `name`")
+        return self
+
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
@@ -112,6 +199,13 @@ class Settings(BaseSettings):
     @property
     def runs_embedded_worker(self) -> bool:
         return self.embedded_worker if self.embedded_worker is not None else self.environment == "development"
+
+    @property
+    def mailbox_directory(self) -> Path | None:
+        """The local drop directory read instead of IMAP: explicit, or `var/inbox` in development."""
+        if self.mailbox.directory is not None:
+            return self.mailbox.directory
+        return PROJECT_ROOT / "var" / "inbox" if self.environment == "development" else None
 
     @property
     def effective_audit_salt(self) -> str:

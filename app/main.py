@@ -25,6 +25,7 @@ from app.health import router as health_router
 from app.inquiries.router import router as inquiries_router
 from app.jobs.queue import run_forever
 from app.logging import configure_logging
+from app.mailbox.worker import start_pollers
 from app.matches.router import router as matches_router
 from app.middleware import RequestContextMiddleware
 from app.portal.router import router as portal_router
@@ -59,6 +60,7 @@ permission it needs. Errors are RFC 9457 problem details.
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     stop = threading.Event()
     thread = None
+    mailbox_threads: list[threading.Thread] = []
     if app.state.settings.runs_embedded_worker:
         thread = threading.Thread(
             target=run_forever,
@@ -68,10 +70,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             daemon=True,
         )
         thread.start()
+        mailbox_threads = start_pollers(app.state.session_factory, app.state.settings, stop)
     yield
     stop.set()
     if thread is not None:
         thread.join(timeout=5)
+        for poller in mailbox_threads:
+            poller.join(timeout=5)
     app.state.engine.dispose()
 
 

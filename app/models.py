@@ -9,6 +9,7 @@ from app.cases import models as case_models
 from app.handovers import models as handover_models
 from app.idempotency import models as idempotency_models
 from app.jobs import models as job_models
+from app.mailbox import models as mailbox_models
 from app.matches import models as match_models
 from app.portal import models as portal_models
 from app.reference import models as reference_models
@@ -22,6 +23,7 @@ __all__ = [
     "handover_models",
     "idempotency_models",
     "job_models",
+    "mailbox_models",
     "match_models",
     "portal_models",
     "reference_models",

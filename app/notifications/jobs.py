@@ -22,7 +22,8 @@ def send_email(session: Session, payload: dict[str, Any]) -> None:
         log.info("email dropped", extra={"kind": kind})
         return
     settings = session.info["settings"].smtp
-    send(
-        settings, build_message(settings, to=email.to, subject=email.subject, body=email.body, language=email.language)
+    message = build_message(
+        settings, to=email.to, subject=email.subject, body=email.body, language=email.language, headers=email.headers
     )
+    send(settings, message)
     log.info("email sent", extra={"kind": kind})

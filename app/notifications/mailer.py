@@ -7,13 +7,22 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from app.config import SmtpConfig
 
 
-def build_message(settings: SmtpConfig, *, to: str, subject: str, body: str, language: str) -> EmailMessage:
+def build_message(
+    settings: SmtpConfig,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    language: str,
+    headers: Mapping[str, str] | None = None,
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = to
@@ -22,6 +31,9 @@ def build_message(settings: SmtpConfig, *, to: str, subject: str, body: str, lan
     message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2].strip("> ") or None)
     message["Content-Language"] = language
     message["Auto-Submitted"] = "auto-generated"
+    for name, value in (headers or {}).items():
+        del message[name]
+        message[name] = value
     message.set_content(body, subtype="plain", charset="utf-8")
     return message
 

@@ -9,7 +9,7 @@ kind, payload, dedupe_key=...)` in the transaction that causes the email.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -25,6 +25,8 @@ class OutgoingEmail:
     subject: str
     body: str
     language: str
+    headers: dict[str, str] = field(default_factory=dict)
+    """Extra headers, e.g. `In-Reply-To` and `Auto-Submitted: auto-replied` on an automatic reply."""
 
 
 Composer = Callable[[Session, dict[str, Any]], OutgoingEmail | None]

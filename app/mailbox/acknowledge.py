@@ -1,0 +1,110 @@
+"""The automatic acknowledgement: one reply per new sender, in the language of their email, through the job queue.
+
+It says the message arrived, how the hotline works and how to recognise fraudsters; it never carries case data (an
+address can be forged, and the reply goes to whoever the address belongs to). Automatic mail is never answered, an
+address is answered at most once per `ack_interval_hours`, and all acknowledgements together are capped per hour,
+so no mail loop can form and no flood of forged senders turns the hotline into a source of spam.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.db import utcnow
+from app.mailbox.models import Acknowledgement, MailCorrespondent, MailMessage
+from app.mailbox.texts import N_, language_or_default, render, translate
+from app.notifications.service import OutgoingEmail, queue_email, register_composer
+
+ACK_KIND = "mailbox.acknowledgement"
+SUBJECT = N_("We have received your message")
+
+
+def own_addresses(settings: Settings) -> set[str]:
+    """Addresses that are ours: mail from them is never answered."""
+    addresses = {settings.portal.contact_email.lower(), settings.smtp.sender.rpartition("<")[2].strip(" >").lower()}
+    addresses.update(a.username.lower() for a in settings.mailbox.imap_accounts() if "@" in a.username)
+    return addresses
+
+
+def _correspondent(session: Session, address: str) -> MailCorrespondent:
+    found = session.get(MailCorrespondent, address)
+    if found is not None:
+        return found
+    now = utcnow()
+    created = MailCorrespondent(address=address, first_seen_at=now, last_message_at=now, messages=0, acks=0)
+    try:
+        with session.begin_nested():
+            session.add(created)
+    except IntegrityError:  # another poller saw this sender first
+        existing = session.get(MailCorrespondent, address)
+        assert existing is not None
+        return existing
+    return created
+
+
+def consider(session: Session, settings: Settings, message: MailMessage) -> Acknowledgement:
+    """Decide whether `message` is acknowledged, and queue the reply when it is (in the caller's transaction)."""
+    address = message.sender_address
+    correspondent = _correspondent(session, address) if address else None
+    now = utcnow()
+    if correspondent is not None:
+        correspondent.messages += 1
+        correspondent.last_message_at = now
+    if not settings.mailbox.acknowledge:
+        return Acknowledgement.DISABLED
+    if message.automatic:
+        return Acknowledgement.AUTOMATIC
+    if correspondent is None or address is None:
+        return Acknowledgement.NO_ADDRESS
+    if address in own_addresses(settings):
+        return Acknowledgement.AUTOMATIC
+    interval = timedelta(hours=settings.mailbox.ack_interval_hours)
+    if correspondent.last_ack_at is not None and now - correspondent.last_ack_at < interval:
+        return Acknowledgement.KNOWN_SENDER
+    # Each address is acknowledged at most once an hour, so counting addresses counts acknowledgements.
+    recent = session.execute(
+        select(func.count())
+        .select_from(MailCorrespondent)
+        .where(MailCorrespondent.last_ack_at > now - timedelta(hours=1))
+    ).scalar_one()
+    if recent >= settings.mailbox.ack_max_per_hour:
+        return Acknowledgement.RATE_LIMITED
+    correspondent.last_ack_at, correspondent.acks = now, correspondent.acks + 1
+    queue_email(session, ACK_KIND, {"mail_id": str(message.id)}, dedupe_key=f"{ACK_KIND}:{message.id}")
+    return Acknowledgement.QUEUED
+
+
+@register_composer(ACK_KIND)
+def compose_acknowledgement(session: Session, payload: dict[str, Any]) -> OutgoingEmail | None:
+    message = session.get(MailMessage, uuid.UUID(str(payload["mail_id"])))
+    settings: Settings | None = session.info.get("settings")
+    if message is None or settings is None or message.sender_address is None:
+        return None
+    language = language_or_default(message.language)
+    portal = settings.portal
+    body = render(
+        "mailbox/acknowledgement.txt",
+        language,
+        portal_url=portal.base_url.rstrip("/") + "/portal",
+        contact_phone=portal.contact_phone,
+        contact_email=portal.contact_email,
+        contact_hours=portal.contact_hours,
+    )
+    headers = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
+    if message.message_id:
+        headers["In-Reply-To"] = f"<{message.message_id}>"
+        headers["References"] = f"<{message.message_id}>"
+    return OutgoingEmail(
+        to=message.sender_address,
+        subject=translate(language, SUBJECT),
+        body=body,
+        language=language,
+        headers=headers,
+    )
