@@ -1,7 +1,7 @@
 """mailbox: email intake (raw messages, parsed fields, attachments, correspondents for acknowledgements)
 
 Revision ID: 4817
-Revises: 0005
+Revises: 7319
 Create Date: 2026-11-30 06:49:19.196780
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "4817"
-down_revision: str | None = "0005"
+down_revision: str | None = "7319"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
