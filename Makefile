@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest openapi migrate bench-lookup bench-import clean portal-messages
+.PHONY: install run test lint typecheck pytest openapi migrate bench-lookup bench-import clean portal-messages console-messages
 
 install: $(STAMP)
 
@@ -56,3 +56,10 @@ portal-messages: install
 	mkdir -p var
 	$(BIN)/pybabel extract -F app/portal/babel.cfg -k N_ --no-location --sort-output -o var/portal.pot .
 	for lang in ru uk; do $(BIN)/pybabel update -D portal -i var/portal.pot -d app/i18n/locale -l $$lang --no-fuzzy-matching --ignore-obsolete --width 120; done
+
+# Re-extract the staff console's messages and merge them into the ru/uk catalogs (then translate the new entries).
+console-messages: install
+	mkdir -p var
+	$(BIN)/pybabel extract -F app/console/babel.cfg -k N_ --no-location --sort-output -o var/console.pot .
+	for lang in ru uk; do test -f app/i18n/locale/$$lang/LC_MESSAGES/console.po || $(BIN)/pybabel init -D console -i var/console.pot -d app/i18n/locale -l $$lang --width 120; \
+	$(BIN)/pybabel update -D console -i var/console.pot -d app/i18n/locale -l $$lang --no-fuzzy-matching --ignore-obsolete --width 120; done

@@ -43,6 +43,16 @@ class PortalConfig(BaseModel):
     release_min_attempts: int = Field(default=3, ge=1, le=20)
 
 
+class ConsoleConfig(BaseModel):
+    """The staff console (`LIAISON_CONSOLE__*`): session lifetimes and what a new member of staff sees first."""
+
+    idle_minutes: int = Field(default=30, ge=5, le=120)
+    absolute_hours: int = Field(default=12, ge=1, le=24)
+    step_minutes: int = Field(default=5, ge=1, le=15)  # to finish a sign-in step (a second factor) after the password
+    default_language: str = Field(default="uk", pattern="^(uk|ru|en)$")
+    default_time_zone: str = "Europe/Kyiv"
+
+
 class SmtpConfig(BaseModel):
     """Outgoing mail (`LIAISON_SMTP__*`): which SMTP server to hand messages to, and as whom."""
 
@@ -162,6 +172,7 @@ class Settings(BaseSettings):
     phone_default_region: str = Field(default="RU", pattern=r"^[A-Z]{2}$")  # for numbers typed without +country
     trust_forwarded_for: bool = False
     portal: PortalConfig = Field(default_factory=PortalConfig)
+    console: ConsoleConfig = Field(default_factory=ConsoleConfig)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)
     mailbox: MailboxConfig = Field(default_factory=MailboxConfig)
     embedded_worker: bool | None = None

@@ -16,6 +16,7 @@ from app.auth.router import router as auth_router
 from app.cases.router import router as cases_router
 from app.cases.router_death_notice import router as death_notice_router
 from app.config import Settings, get_settings
+from app.console.router import router as console_router
 from app.db import create_db_engine, create_session_factory
 from app.docs import install_docs
 from app.errors import install_error_handlers
@@ -42,6 +43,7 @@ ROUTERS = [
     cases_router,
     death_notice_router,
     portal_router,
+    console_router,
     registry_router,
     matches_router,
     reference_router,

@@ -6,6 +6,7 @@ Each domain adds its `models` module to this list.
 from app.audit import models as audit_models
 from app.auth import models as auth_models
 from app.cases import models as case_models
+from app.console import models as console_models
 from app.handovers import models as handover_models
 from app.idempotency import models as idempotency_models
 from app.jobs import models as job_models
@@ -20,6 +21,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "case_models",
+    "console_models",
     "handover_models",
     "idempotency_models",
     "job_models",

@@ -80,8 +80,12 @@ def _throttle_retry_after(session: Session, settings: Settings, key: str, client
     return max(waits) if waits else None
 
 
-def login(session: Session, settings: Settings, *, username: str, password: str) -> TokenPair:
-    """Check a password and open a session. Failures are kept (and audited) even though the request fails."""
+def verify_credentials(session: Session, settings: Settings, *, username: str, password: str) -> StaffUser:
+    """The first sign-in step, shared by the API and the console: throttle, check the password, audit a failure.
+
+    Failures are kept (and audited) even though the request fails. Returns the user; opening a session is the
+    caller's next step (`login` for tokens, the console for its cookie session, after any further steps).
+    """
     key = username_key(username)
     client_ip = client_ip_var.get()
     retry_after = _throttle_retry_after(session, settings, key, client_ip)
@@ -113,15 +117,29 @@ def login(session: Session, settings: Settings, *, username: str, password: str)
 
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    pair = open_session(session, settings, user)
+    return user
+
+
+def start_session(session: Session, user: StaffUser, *, via: str) -> AuthSession:
+    """Open a sign-in session for a user who passed every step, audited as a successful sign-in."""
+    auth_session = AuthSession(user_id=user.id)
+    session.add(auth_session)
+    session.flush()
     record(
         session,
         actor=Actor(str(user.id), tuple(user.roles)),
         action="auth.login_succeeded",
         target_type="staff_user",
         target_id=user.id,
+        details={"via": via},
     )
-    return pair
+    return auth_session
+
+
+def login(session: Session, settings: Settings, *, username: str, password: str) -> TokenPair:
+    """Check a password and open a session with its first token pair (the API's OAuth2 password grant)."""
+    user = verify_credentials(session, settings, username=username, password=password)
+    return _issue_pair(session, settings, user, start_session(session, user, via="api"))
 
 
 def _revoke(session: Session, session_id: uuid.UUID, reason: str) -> None:

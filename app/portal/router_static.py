@@ -16,7 +16,13 @@ from app.auth.dependencies import public
 from app.errors import NotFound
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".ico": "image/x-icon", ".png": "image/png"}
+TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".ico": "image/x-icon",
+    ".png": "image/png",
+}
 
 router = APIRouter(prefix="/static", tags=["static"], include_in_schema=False)
 
