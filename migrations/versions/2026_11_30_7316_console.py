@@ -1,7 +1,7 @@
 """console: staff web sessions and display preferences
 
 Revision ID: 7316
-Revises: 7319
+Revises: 4817
 Create Date: 2026-11-30 06:45:23.528477
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7316"
-down_revision: str | None = "7319"
+down_revision: str | None = "4817"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
