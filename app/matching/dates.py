@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from app.matching.model import Verdict
@@ -90,6 +90,40 @@ def parse_date(text: str | None) -> PartialDate | None:
     if day is not None and month is not None and _valid(year, day, month):
         return PartialDate(year, day, month)
     return PartialDate(year) if _valid(year, None, None) else None
+
+
+@dataclass(frozen=True, slots=True)
+class AgeRange:
+    """An age stated on a date: the man was born in the window [`earliest`, `latest`] (a year wide)."""
+
+    age: int
+    stated_on: date
+    earliest: date
+    latest: date
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """Birth years the window touches (one or two)."""
+        return tuple(range(self.earliest.year, self.latest.year + 1))
+
+    def describe(self) -> str:
+        """The window in words: "age 31 on 2026-11-30 → born 1994-12-01 … 1995-11-30"."""
+        window = f"{self.earliest.isoformat()} … {self.latest.isoformat()}"
+        return f"age {self.age} on {self.stated_on.isoformat()} → born {window}"
+
+
+def age_range(age: int, stated_on: date) -> AgeRange:
+    """Born after `stated_on` minus (age + 1) years and no later than `stated_on` minus `age` years."""
+    latest = _years_before(stated_on, age)
+    earliest = _years_before(stated_on, age + 1) + timedelta(days=1)
+    return AgeRange(age, stated_on, earliest, latest)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,3 +228,31 @@ def compare_dates(query: PartialDate | None, record: PartialDate | None) -> Date
     if year_diff == 1:
         return DateComparison("partial", _M_OFF_YEAR / (2 * u_year), f"year off by one ({query.year} vs {record.year})")
     return DateComparison("mismatch", _M_MISMATCH, f"{query.iso()} vs {record.iso()}", conflicting=True)
+
+
+# An age is often counted loosely (last birthday, the year of the war, a relative's guess): inside the window the
+# evidence is that of a known birth year; a year beside it is a weak "off by one"; further off contradicts.
+_M_AGE_FITS = 0.8
+_M_AGE_NEAR = 0.1
+_M_AGE_OFF = 0.05
+
+
+def compare_age(query: AgeRange, record: PartialDate | None) -> DateComparison:
+    """Grade a recorded date of birth against an age stated on a date (a one-year window of birth dates)."""
+    if record is None:
+        return DateComparison("missing", 1.0, f"{query.describe()}; no date recorded")
+    u_year = _u_year()
+    said = query.describe()
+    if record.is_full and record.month is not None and record.day is not None:
+        born = date(record.year, record.month, record.day)
+        if query.earliest <= born <= query.latest:
+            return DateComparison("partial", _M_AGE_FITS / u_year, f"{said}; {record.iso()} fits")
+        if query.earliest.year <= record.year <= query.latest.year:
+            return DateComparison("partial", _M_AGE_NEAR / u_year, f"{said}; {record.iso()} just outside")
+    elif query.earliest.year <= record.year <= query.latest.year:
+        # A coarse record inside the window's years: as good as a matching year.
+        return DateComparison("partial", _M_AGE_FITS / (len(query.years) * u_year), f"{said}; {record.iso()} fits")
+    gap = min(abs(record.year - y) for y in query.years)
+    if gap == 1:
+        return DateComparison("partial", _M_AGE_OFF / (2 * u_year), f"{said}; {record.iso()} a year off")
+    return DateComparison("mismatch", _M_MISMATCH, f"{said}; recorded {record.iso()}", conflicting=True)

@@ -20,6 +20,8 @@ from app.matching.memory_index import MemoryIndex
 from app.matching.model import LookupQuery, PersonRecord
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "matching"
+HARD_DATA = DEFAULT_DATA.with_name("matching-hard")
+HARD_STATED_ON = "2026-11-30"  # the hard set's ages were computed on this date (its README)
 
 
 def _none(value: str | None) -> str | None:
@@ -46,8 +48,8 @@ def load_registry(path: Path) -> list[tuple[str, PersonRecord]]:
         ]
 
 
-def load_queries(path: Path) -> list[tuple[str, LookupQuery]]:
-    """(query_id, query) pairs."""
+def load_queries(path: Path, *, stated_on: str | None = None) -> list[tuple[str, LookupQuery]]:
+    """(query_id, query) pairs; `stated_on` is the date the inquiries were made (what their ages refer to)."""
     with path.open(encoding="utf-8", newline="") as fh:
         return [
             (
@@ -61,6 +63,7 @@ def load_queries(path: Path) -> list[tuple[str, LookupQuery]]:
                     place_of_birth=_none(row["place_of_birth"]),
                     service_number=_none(row["service_number"]),
                     military_unit=_none(row["military_unit"]),
+                    stated_on=stated_on,
                 ),
             )
             for row in csv.DictReader(fh)
@@ -133,10 +136,10 @@ class Report:
         return "\n".join(lines)
 
 
-def evaluate(data_dir: Path = DEFAULT_DATA, *, limit: int | None = None) -> Report:
+def evaluate(data_dir: Path = DEFAULT_DATA, *, limit: int | None = None, stated_on: str | None = None) -> Report:
     """Index the registry in DATA_DIR, run every query, compare with the labels."""
     registry = load_registry(data_dir / "registry.csv")
-    queries = load_queries(data_dir / "queries.csv")
+    queries = load_queries(data_dir / "queries.csv", stated_on=stated_on)
     labels = load_labels(data_dir / "labels.csv")
     if limit is not None:
         queries = queries[:limit]
@@ -215,8 +218,9 @@ def main() -> None:
     parser.add_argument("data_dir", nargs="?", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--misses", action="store_true", help="list queries whose person is not ranked first")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--stated-on", default=None, help="date the inquiries were made (ages refer to it), ISO")
     args = parser.parse_args()
-    report = evaluate(args.data_dir, limit=args.limit)
+    report = evaluate(args.data_dir, limit=args.limit, stated_on=args.stated_on)
     print(report.render())
     if args.misses:
         print("\n".join(report.misses))

@@ -24,6 +24,11 @@ Y = birth year, D = full birth date):
   deletion" scheme: a record stores its deletions, a query probes its own skeleton and its deletions, so one
   substitution, insertion or deletion on either side still shares a key) |
 | `sn:` | service number | the number alone identifies the person |
+| `si:` | S·first letter of the given name | the inquiry gives the given name as an initial ("Иванов А.С.") |
+| `di:` | D·first letter of the given name | the surname is garbled beyond one edit (two typos, OCR) but the date
+  and the given name's initial hold; probed by every query with a full date and a given name or initial |
+| `ui:` | military unit number·first consonant of S | only a surname and a unit are known ("Никитин в/ч 73706") |
+| `uy:` | military unit number·Y | unit and birth year known, the surname garbled (a scanned list) |
 | `s:`  | S | last resort, probed only when the query holds nothing to combine S with |
 
 Records emit every kind they have data for (about thirteen keys). Queries emit the kinds they can build, over all
@@ -35,9 +40,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from app.matching.dates import PartialDate
+from app.matching.dates import AgeRange, PartialDate
 from app.matching.model import LookupQuery, PersonRecord
-from app.matching.parse import NameField, ParsedPerson, parse_query, parse_record
+from app.matching.parse import NameField, ParsedPerson, initial_of, parse_query, parse_record
 
 _MAX_KEY = 64
 
@@ -58,20 +63,39 @@ def _deletions(skeleton: str) -> frozenset[str]:
     return frozenset(skeleton[:i] + skeleton[i + 1 :] for i in range(len(skeleton)))
 
 
+def _initials(field: NameField | None) -> tuple[str, ...]:
+    """First letters a given name can be abbreviated to: its own, and its canonical name's (Олександр: о and а)."""
+    if field is None:
+        return ()
+    own = initial_of(field)
+    found = [own] if own else []
+    found += [i[0] for i in field.ids if not i.startswith("~") and i[0] not in found]
+    return tuple(found)
+
+
+def _unknown(field: NameField) -> bool:
+    """A given name the table does not know (a pseudo-id only): the surname and its initial may find him."""
+    return all(i.startswith("~") for i in field.ids)
+
+
 def _ids(field: NameField | None) -> tuple[str, ...]:
     return field.ids if field is not None else ()
 
 
-def _record_dates(dob: PartialDate | None) -> tuple[list[int], list[str]]:
-    if dob is None:
+def _record_dates(dob: PartialDate | AgeRange | None) -> tuple[list[int], list[str]]:
+    if dob is None or isinstance(dob, AgeRange):
         return [], []
     return [dob.year], [dob.iso()] if dob.is_full else []
 
 
-def _query_dates(dob: PartialDate | None) -> tuple[list[int], list[int], list[str]]:
+def _query_dates(dob: PartialDate | AgeRange | None) -> tuple[list[int], list[int], list[str]]:
     """(years for `sy`, year ±1 band for `gp`, full-date variants: as given, day/month swapped, year ±1)."""
     if dob is None:
         return [], [], []
+    if isinstance(dob, AgeRange):
+        # An age gives a window of one or two birth years; ages are counted loosely, so one more on each side.
+        years = list(range(dob.years[0] - 1, dob.years[-1] + 2))
+        return years, years, []
     years = [dob.year - 1, dob.year, dob.year + 1]
     if not dob.is_full or dob.month is None or dob.day is None:
         # A year (or year-month) alone may be off by one; a full date's ±1-year variants are probed as `sd` instead.
@@ -99,6 +123,14 @@ def _emit(
     years = list(years)
     year_band = list(year_band)
     dates = list(dates)
+    initials = _initials(person.given)
+    if person.given is not None and (not is_query or person.given.initial or _unknown(person.given)):
+        keys.update(f"si:{s}|{i}" for s in surnames for i in initials)
+    keys.update(f"di:{d}|{i}" for d in dates for i in initials)
+    if person.unit and surnames:
+        keys.update(f"ui:{person.unit}|{s[:1]}" for s in surnames)
+    if person.unit:
+        keys.update(f"uy:{person.unit}|{y}" for y in years)
     for s in surnames:
         for g in givens:
             keys.add(f"sg:{s}|{g}")
@@ -113,7 +145,7 @@ def _emit(
         keys.update(f"sy:{s}|{y}" for y in years)
         keys.update(f"sd:{s}|{d}" for d in dates)
         keys.update(f"sp:{s}|{p}" for p in fathers)
-        if not is_query or not (givens or years or fathers):
+        if not is_query or not (givens or years or fathers or initials):
             keys.add(f"s:{s}")
     for g in givens:
         for p in fathers:
@@ -148,6 +180,8 @@ def _frequency(person: ParsedPerson) -> set[str]:
         keys.update(f"fs:{f.vowels}" for f in person.surname.forms if f.vowels)
     keys.update(f"fg:{g}" for g in _ids(person.given))
     keys.update(f"fp:{p}" for p in _ids(person.patronymic))
+    if person.unit:
+        keys.add(f"fu:{person.unit}")
     return {k[:_MAX_KEY] for k in keys}
 
 

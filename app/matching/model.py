@@ -30,7 +30,8 @@ class LookupQuery:
     """What a family or an officer typed; any field may be None.
 
     Split name fields win over `full_name`; `full_name` is split into surname, given name and patronymic by
-    recognising each token (names in any order, any case, any script).
+    recognising each token (names in any order, any case, any script), after a date (in words or numbers), an age
+    and a military unit are read out of it. `date_of_birth` may be free text too ("14 марта 1999", "23 года").
     """
 
     surname: str | None = None
@@ -41,6 +42,8 @@ class LookupQuery:
     place_of_birth: str | None = None
     service_number: str | None = None
     military_unit: str | None = None
+    age: int | None = None  # instead of a date of birth: the age the family or a list gives
+    stated_on: str | None = None  # ISO date the age was stated (the inquiry's date); today when not given
 
 
 @dataclass(frozen=True)

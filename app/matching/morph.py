@@ -68,6 +68,39 @@ _K_NOT_KH = re.compile(r"k(?!h)")
 _J_INSIDE = re.compile(r"j(?!$)")
 _J_FINAL_AFTER_VOWEL = re.compile(r"[aeiouy]j$")
 _CARON = re.compile(r"[šžčŝ]")
+# Polish and Czech write х as "ch" (Michajłowicz, Tolstichin) and Polish ш/ж/щ as sz/rz/szcz; their spellings show
+# letters or endings English-style ones never have (ł ż ś ć ń ó, sz/cz/rz, carons, -owicz/-ewicz, -ovic/-evic).
+_WEST_SLAVIC = re.compile(r"[łżśćńóřěůňťď]|sz|cz|rz|owicz|ewicz|[oe]vi[cč]$")
+_WEST_SLAVIC_STRICT = re.compile(r"[łżśćńóřěůňťď]|szcz|owicz|ewicz")
+# Lithuanian and Latvian add their own endings to Russian names: Ivanovas, Aleksandras, Aleksejus, Nailovičius
+# (Lithuanian), Ivanovs, Mihails, Vitalijs, Semenovičs (Latvian).
+_BALTIC = re.compile(r"(ovas|evas|inas|ynas|ovs|evs|ins|skis|ckis|čius|cius|ijus|ijs|jus|ičs|ics)$")
+_BALTIC_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(ovič|evič|ovic|evic|ič|ic)(ius|s)$"), r"\1"),
+    (re.compile(r"(sk|ck)(is|ys|as)$"), r"\1ij"),
+    (re.compile(r"ijus$|ijs$"), "ij"),
+    (re.compile(r"(?<=[aeiou])jus$"), "j"),
+    (re.compile(r"ius$"), "i"),
+    (re.compile(r"(?<=[^aeiouy])(as|is|us|ys)$"), ""),
+    (re.compile(r"(?<=[bcdfghklmnprstvzčšžj])s$"), ""),
+)
+
+
+def baltic_stem(token: str) -> str:
+    """The name without its Lithuanian or Latvian ending (Ivanovas → ivanov, Vitalijs → vitalij); the cleaned token
+    when it has none."""
+    cleaned = clean_token(token)
+    for pattern, replacement in _BALTIC_RULES:
+        if pattern.search(cleaned):
+            stem = pattern.sub(replacement, cleaned)
+            return stem if len(stem) >= 2 else cleaned
+    return cleaned
+
+
+def has_baltic_ending(token: str) -> bool:
+    """True when a Latin token ends the way only Lithuanian or Latvian spellings of Russian names do."""
+    latin = as_latin(token)
+    return latin is not None and _BALTIC.search(latin) is not None
 
 
 def as_latin(token: str) -> str | None:
@@ -111,6 +144,10 @@ def latin_hints(tokens: Iterable[str], *, strict: bool = False) -> Hints:
         hints.add("j_as_zh")
     if any(_CARON.search(t) for t in latin):
         hints.add("sh_as_skh")
+    if any((_WEST_SLAVIC_STRICT if strict else _WEST_SLAVIC).search(t) for t in latin):
+        hints.add("west_slavic")
+    if any(_BALTIC.search(t) for t in latin):
+        hints.add("baltic")
     return frozenset(hints)
 
 
@@ -118,6 +155,15 @@ def _french(token: str) -> str:
     for pattern, replacement in _FRENCH:
         token = pattern.sub(replacement, token)
     return token
+
+
+_BALTIC_ANY = re.compile(r"[^aeiouy](as|is|us|ys|s)$|[aeiou]jus$|ijs$")
+
+
+def _west_slavic(token: str) -> str:
+    """Polish and Czech: ch = х, sz = ш, rz = ж, szcz = щ (cz = ч and w = в the skeleton already reads)."""
+    token = token.replace("szcz", "shch").replace("sz", "sh").replace("rz", "zh")
+    return re.sub(r"(?<![cs])ch", "kh", token)
 
 
 def _german(token: str) -> str:
@@ -139,6 +185,10 @@ def latin_readings(token: str, hints: Hints) -> list[str]:
         readings.append(_french(token))
     if "german" in hints:
         readings.append(_german(token))
+    if "west_slavic" in hints:
+        readings.append(_west_slavic(token))
+    if "baltic" in hints and _BALTIC_ANY.search(token):
+        readings.append(baltic_stem(token))
     if not (hints or "sc" in token or token.startswith("ch")):
         return [r for r in dict.fromkeys(readings) if r != token]  # fast path: nothing else to reread
     # The remaining rewrites come from standards that combine them (the 2004 passport variant writes both к = c and

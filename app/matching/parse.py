@@ -11,15 +11,20 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
-from app.matching.dates import PartialDate, parse_date
+from app.matching.dates import AgeRange, PartialDate, age_range, parse_date
+from app.matching.freetext import extract, unit_number
+from app.matching.layout import looks_like_layout_slip
 from app.matching.model import LookupQuery, PersonRecord
 from app.matching.morph import (
     NO_HINTS,
     Hints,
     Role,
     as_latin,
+    baltic_stem,
+    has_baltic_ending,
     is_dictionary_given_name,
     latin_hints,
     latin_readings,
@@ -58,6 +63,7 @@ class NameField:
     forms: tuple[NameForm, ...]
     ids: tuple[str, ...]  # given-name canonical ids or patronymic father ids over all forms; () for surnames
     near_ids: tuple[str, ...] = ()  # query given names the table lacks: ids of table names one typo away (keys only)
+    initial: str = ""  # an initial only ("А.", "S"): the first letter of the name's skeleton; no forms to compare
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +73,13 @@ class ParsedPerson:
     surname: NameField | None
     given: NameField | None
     patronymic: NameField | None
-    dob: PartialDate | None
+    dob: PartialDate | AgeRange | None  # an inquiry may give an age instead of a date
     service_number: str | None
     place: str | None
-    unit: str | None
+    unit: str | None  # the unit's number when one can be read ("в/ч N 62753" → 62753), else as written
     reading: str  # how the names were read, for the explanation ("fields", "full name: surname given …")
     log_penalty: float  # 0 for the primary reading, negative for less likely token assignments
+    notes: tuple[str, ...] = ()  # how the inquiry's free text was read (date in words, age, layout, unit …)
 
 
 _LOOKALIKES = str.maketrans("АВЕКМНОРСТХ", "ABEKMHOPCTX")
@@ -116,6 +123,8 @@ def record_field(text: str | None, role: Role, hints: Hints = NO_HINTS) -> NameF
     """
     if not text:
         return None
+    if (letter := initial_letter(text)) is not None:
+        return _initial_field(text, letter)
     cleaned = clean_token(text)
     if not vowel_skeleton(cleaned):
         return None
@@ -135,6 +144,45 @@ def record_field(text: str | None, role: Role, hints: Hints = NO_HINTS) -> NameF
 
 
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
+_INITIAL = re.compile(r"^\s*([^\W\d_])\s*\.?\s*$")
+_INITIALS = re.compile(r"^(?:[^\W\d_]\.\s*){1,3}[^\W\d_]?\.?$")
+_CAPITALS = re.compile(r"^[A-ZА-ЯЁІЇЄҐ]{2,3}$")
+
+
+def initial_letter(text: str) -> str | None:
+    """The skeleton letter of a name given as an initial ("А.", "S", "Ю." → "a", "s", "i"); None for a name."""
+    m = _INITIAL.match(text)
+    if m is None:
+        return None
+    skeleton = vowel_skeleton(m.group(1))
+    return skeleton[:1] or None
+
+
+def _initial_field(text: str, letter: str) -> NameField:
+    return NameField(
+        text.strip(), (NameForm(clean_token(text), letter, consonant_skeleton(text), False),), (), (), letter
+    )
+
+
+def initial_of(field: NameField) -> str | None:
+    """The letter a full name field starts with on the skeleton (for initial keys and comparisons)."""
+    if field.initial:
+        return field.initial
+    return field.forms[0].vowels[:1] or None
+
+
+def _expand_initials(tokens: list[str], all_tokens: list[str]) -> list[str]:
+    """ "А.С." → "А.", "С."; "ЯВ" → "Я.", "В." when the other words are not written in capitals."""
+    out: list[str] = []
+    mixed_case = any(t[:1].isupper() and any(ch.islower() for ch in t) for t in all_tokens)
+    for token in tokens:
+        if _INITIALS.match(token) and "." in token:
+            out.extend(f"{letter}." for letter in re.findall(r"[^\W\d_]", token))
+        elif mixed_case and _CAPITALS.match(token):
+            out.extend(f"{letter}." for letter in token)
+        else:
+            out.append(token)
+    return out
 
 
 def _record_hints(names: tuple[str | None, str | None, str | None]) -> Hints:
@@ -149,6 +197,8 @@ def query_field(text: str | None, role: Role, hints: Hints = NO_HINTS) -> NameFi
     """A query name field with nominative hypotheses for declined forms and other readings of Latin letters."""
     if not text:
         return None
+    if (letter := initial_letter(text)) is not None:
+        return _initial_field(text, letter)
     forms = tuple(_form(f, declined) for f, declined in query_forms(text, role, hints) if vowel_skeleton(f))
     if not forms:
         return None
@@ -173,7 +223,7 @@ def parse_record(record: PersonRecord) -> ParsedPerson:
         dob=parse_date(record.date_of_birth),
         service_number=normalize_service_number(record.service_number),
         place=blank_to_none(record.place_of_birth),
-        unit=blank_to_none(record.military_unit),
+        unit=unit_number(record.military_unit) or blank_to_none(record.military_unit),
         reading="record",
         log_penalty=0.0,
     )
@@ -193,13 +243,19 @@ def _given_evidence(token: str) -> int:
 
 _Reading = tuple[str | None, str | None, str | None, str, float]
 _LN_OTHER_PATRONYMIC = math.log(0.3)
+_LN_BY_POSITION = math.log(0.5)
 
 
 def _split_full_name(full_name: str) -> tuple[list[_Reading], str | None]:
     """Candidate (surname, given, patronymic, description, log-penalty) assignments, and a date found in the text."""
-    tokens = split_tokens(full_name)
-    date_text = next((t for t in tokens if _DATE_TOKEN.match(t)), None)
-    names = [t for t in tokens if not any(ch.isdigit() for ch in t)]
+    raw = split_tokens(full_name)
+    date_text = next((t for t in raw if _DATE_TOKEN.match(t)), None)
+    tokens = _expand_initials([t for t in raw if not any(ch.isdigit() for ch in t)], raw)
+    initials = [t for t in tokens if initial_letter(t) is not None]
+    names = [t for t in tokens if initial_letter(t) is None]
+    if initials and 1 <= len(names) <= 2:
+        return _with_initials(names, initials), date_text
+    names = tokens
     if not names:
         return [], date_text
     if len(names) < 2:
@@ -209,7 +265,29 @@ def _split_full_name(full_name: str) -> tuple[list[_Reading], str | None]:
     # Гаврилович"), the other choice is kept as a less likely reading: surnames in -ович/-евич are common.
     candidates = [i for i in range(len(names)) if looks_like_patronymic(names[i])]
     if not candidates:
-        return _assign(names, None, len(names)), date_text
+        readings = _assign(names, None, len(names))
+        if len(names) == 3:
+            # Three words and none reads as a patronymic (a misspelt or scanned one: Ивановнч): the usual orders
+            # "Фамилия Имя Отчество" and "Имя Отчество Фамилия" are kept as less likely readings.
+            readings.append(
+                (
+                    names[0],
+                    names[1],
+                    names[2],
+                    "full name: surname, given name, patronymic by position",
+                    _LN_BY_POSITION,
+                )
+            )
+            readings.append(
+                (
+                    names[2],
+                    names[0],
+                    names[1],
+                    "full name: given name, patronymic, surname by position",
+                    _LN_BY_POSITION + _LN_OTHER_PATRONYMIC,
+                )
+            )
+        return readings, date_text
     known = [i for i in candidates if not (father_id(names[i]) or "~").startswith("~")]
     ordered = (known or candidates)[::-1] + [i for i in candidates[::-1] if i not in known]
     readings = _assign([t for i, t in enumerate(names) if i != ordered[0]], names[ordered[0]], ordered[0])
@@ -220,6 +298,17 @@ def _split_full_name(full_name: str) -> tuple[list[_Reading], str | None]:
             for reading in _assign([t for i, t in enumerate(names) if i != other], names[other], other)
         ]
     return readings, date_text
+
+
+def _with_initials(names: list[str], initials: list[str]) -> list[_Reading]:
+    """ "Иванов А.С.", "А. С. Иванов", "Иванов В.", "Иванов Сергей П.": the initials stand for the names not written."""
+    if len(names) == 1:
+        given = initials[0]
+        patronymic = initials[1] if len(initials) > 1 else None
+        return [(names[0], given, patronymic, "full name: surname and initials", 0.0)]
+    # Two names and an initial: surname and given name in either order, the initial is the patronymic's.
+    readings = _assign(names, None, len(names))
+    return [(s, g, initials[0], f"{d}, patronymic as an initial", pen) for s, g, _p, d, pen in readings]
 
 
 def _assign(names: list[str], patronymic: str | None, patronymic_at: int) -> list[_Reading]:
@@ -254,36 +343,145 @@ def _assign(names: list[str], patronymic: str | None, patronymic_at: int) -> lis
     return readings
 
 
+def _stated_on(query: LookupQuery) -> date:
+    """The date the inquiry's age refers to: as given (ISO), else today."""
+    if query.stated_on:
+        try:
+            return date.fromisoformat(query.stated_on.strip()[:10])
+        except ValueError:
+            pass
+    return date.today()
+
+
+def _name_evidence(token: str) -> int:
+    cleaned = clean_token(token)
+    if not cleaned:
+        return 0
+    if is_known_given_name(cleaned):
+        return 2
+    if looks_like_patronymic(cleaned) and not (father_id(cleaned) or "~").startswith("~"):
+        return 2
+    return 1 if looks_like_patronymic(cleaned) or looks_like_surname(cleaned) else 0
+
+
+def _fix_words(words: list[str]) -> tuple[list[str], list[str]]:
+    """Undo what keyboards and Baltic spellings do to the words of a name; (words, notes on what was read)."""
+    notes: list[str] = []
+    out = list(words)
+    if any(has_baltic_ending(w) for w in out):
+        for i, word in enumerate(out):
+            if as_latin(word) is None:
+                continue
+            stem = baltic_stem(word)
+            if stem == clean_token(word):
+                continue
+            gained = _name_evidence(stem) - _name_evidence(word)
+            if gained > 0 or (gained == 0 and has_baltic_ending(word)):
+                notes.append(f"Lithuanian/Latvian ending read off: {word} = {stem.capitalize()}")
+                out[i] = stem.capitalize()
+    slipped = False
+    for others_slipped in (False, True):
+        if others_slipped and not slipped:
+            break
+        for i, word in enumerate(out):
+            decoded = looks_like_layout_slip(word, others_slipped=others_slipped)
+            if decoded is not None:
+                notes.append(f"typed in the Latin keyboard layout: {word} = {decoded}")
+                out[i] = decoded
+                slipped = True
+    return out, notes
+
+
+def _fix_text(text: str | None, notes: list[str]) -> str | None:
+    if not text:
+        return text
+    words, found = _fix_words(text.split())
+    notes.extend(found)
+    return " ".join(words)
+
+
+def _fix_fields(
+    fields: tuple[str | None, str | None, str | None], notes: list[str]
+) -> tuple[str | None, str | None, str | None]:
+    """`_fix_words` over the split name fields taken together (one field's layout slip tells about the others)."""
+    present = [(i, f) for i, f in enumerate(fields) if f]
+    if not present:
+        return fields
+    fixed, found = _fix_words([f for _, f in present])
+    notes.extend(found)
+    out = list(fields)
+    for (i, _), value in zip(present, fixed, strict=True):
+        out[i] = value
+    return out[0], out[1], out[2]
+
+
+def _out_of_place(surname: str | None, given: str | None, patronymic: str | None) -> bool:
+    """True when the name fields hold names of another role (a hurried operator's swapped fields)."""
+    if given and initial_letter(given) is None and looks_like_patronymic(given):
+        return not (patronymic and looks_like_patronymic(patronymic))
+    if patronymic and initial_letter(patronymic) is None and not looks_like_patronymic(patronymic):
+        return True
+    if surname and given and initial_letter(given) is None:
+        return _name_evidence(surname) >= 2 and _given_evidence(surname) > 0 and _given_evidence(given) <= 0
+    return False
+
+
+_LN_FIELDS_AS_ENTERED = math.log(0.5)
+
+
 @lru_cache(maxsize=20_000)
 def parse_query(query: LookupQuery) -> tuple[ParsedPerson, ...]:
     """All readings of a query, most likely first; empty when it names nobody and gives no identifier."""
+    notes: list[str] = []
+    stated_on = _stated_on(query)
+    age = query.age
     dob_text = blank_to_none(query.date_of_birth)
+    dob: PartialDate | None = parse_date(dob_text)
+    if dob_text and dob is None:
+        free = extract(dob_text, stated_on)
+        dob, age, notes = free.date, age or free.age, [*notes, *free.notes]
+    unit = unit_number(query.military_unit) or blank_to_none(query.military_unit)
+    surname, given, patronymic = _fix_fields(
+        (blank_to_none(query.surname), blank_to_none(query.given_name), blank_to_none(query.patronymic)), notes
+    )
+    full_name = blank_to_none(query.full_name)
+    readings: list[_Reading]
+    if surname or given or patronymic or not full_name:
+        readings = [(surname, given, patronymic, "fields", 0.0)]
+        if _out_of_place(surname, given, patronymic):
+            joined = " ".join(t for t in (surname, given, patronymic) if t)
+            swapped, _ = _split_full_name(joined)
+            readings = [(*r[:3], "fields out of place, " + r[3].removeprefix("full name: "), r[4]) for r in swapped]
+            readings.append((surname, given, patronymic, "fields as entered", _LN_FIELDS_AS_ENTERED))
+        hints = latin_hints(t for t in (surname, given, patronymic) if t)
+    else:
+        free = extract(full_name, stated_on)
+        notes.extend(free.notes)
+        names = _fix_text(free.names, notes) or ""
+        readings, date_text = _split_full_name(names)
+        if dob is None:
+            dob = free.date or parse_date(date_text)
+        age = age or free.age
+        unit = unit or free.unit
+        hints = latin_hints(split_tokens(names))
+    when: PartialDate | AgeRange | None = dob
+    if dob is None and age is not None and 0 < age < 120:
+        when = age_range(age, stated_on)
+        notes.append(when.describe())
     common = {
         "service_number": normalize_service_number(query.service_number),
         "place": blank_to_none(query.place_of_birth),
-        "unit": blank_to_none(query.military_unit),
+        "unit": unit,
     }
-    surname = blank_to_none(query.surname)
-    given = blank_to_none(query.given_name)
-    patronymic = blank_to_none(query.patronymic)
-    full_name = blank_to_none(query.full_name)
-    readings: list[tuple[str | None, str | None, str | None, str, float]]
-    if surname or given or patronymic or not full_name:
-        readings = [(surname, given, patronymic, "fields", 0.0)]
-        hints = latin_hints(t for t in (surname, given, patronymic) if t)
-    else:
-        readings, date_text = _split_full_name(full_name)
-        dob_text = dob_text or date_text
-        hints = latin_hints(split_tokens(full_name))
-    dob = parse_date(dob_text)
     parsed = tuple(
         ParsedPerson(
             surname=query_field(s, "surname", hints),
             given=query_field(g, "given", hints),
             patronymic=query_field(p, "patronymic", hints),
-            dob=dob,
+            dob=when,
             reading=description,
             log_penalty=penalty,
+            notes=tuple(dict.fromkeys(notes)),
             **common,
         )
         for s, g, p, description, penalty in readings

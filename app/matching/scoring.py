@@ -26,12 +26,12 @@ from typing import NamedTuple, get_args
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from app.matching.dates import PartialDate, compare_dates
+from app.matching.dates import AgeRange, PartialDate, compare_age, compare_dates
 from app.matching.explain import given_relation, same_name, spelling_reasons
 from app.matching.model import FieldExplanation, LookupQuery, Match, PersonRecord, Strength, Verdict
 from app.matching.names import canonical_display, father_id, given_ids, given_variants
 from app.matching.normalize import exact_form
-from app.matching.parse import NameField, NameForm, ParsedPerson, parse_query, parse_record
+from app.matching.parse import NameField, NameForm, ParsedPerson, initial_of, parse_query, parse_record
 
 # m-probabilities: how often the same person's field is written the same way (or as a variant) in two sources.
 # Spelled identically (after ё/е and de-declension) is likelier for the same person than spelled as a variant.
@@ -67,6 +67,17 @@ LR_SERVICE_NUMBER_SIMILAR = 30.0
 LR_SERVICE_NUMBER_MISMATCH = 0.05
 LR_CONTEXT_MATCH = 4.0
 LR_CONTEXT_MISMATCH = 0.5
+# Initials: an initial agrees with about one given name in twelve (the commonest first letters, А С В Д Н, cover
+# two thirds of men's names), so agreement is worth about what a common name is; an initial that differs is as
+# strong a contradiction as a different name.
+M_INITIAL = 0.95
+U_INITIAL = 1 / 12
+LR_INITIAL_MISMATCH = 0.05
+# Military unit: the same number for the same man in two lists is likely but far from certain (units are renamed,
+# men transferred, numbers misread); for another man it is as likely as the unit's share of the registry.
+M_UNIT = 0.7
+U0_UNIT = 0.002
+LR_UNIT_MISMATCH = 0.5
 SIMILAR_SURNAME = 0.7
 SIMILAR_NAME = 0.75
 
@@ -273,6 +284,36 @@ def _is_diminutive(text: str, canonical_id: str) -> bool:
     return any(v.canonical_id == canonical_id and v.kind == "diminutive" for v in given_variants(text))
 
 
+def _compare_initial(q: NameField, r: NameField, field: str) -> _Field:
+    """An initial against a name (or another initial): consistent when the name (or its canonical form) starts so."""
+    letters: tuple[str, ...]
+    if q.initial and r.initial:
+        same = q.initial == r.initial
+        letters = (r.initial,)
+    elif q.initial:
+        letters = tuple(dict.fromkeys([initial_of(r) or ""] + [i[0] for i in r.ids if not i.startswith("~")]))
+        same = q.initial in letters
+    else:
+        letters = (r.initial,)
+        same = r.initial in ([initial_of(q) or ""] + [i[0] for i in q.ids if not i.startswith("~")])
+    if same:
+        full = r.original if q.initial else q.original
+        initial = q.original if q.initial else r.original
+        named = canonical_display(r.ids[0]) if q.initial and r.ids and not r.ids[0].startswith("~") else full
+        shown = full if named == full else f"{full} ({named})"
+        return _Field("partial", math.log(M_INITIAL / U_INITIAL), f"{initial} is consistent with {shown} (initials)")
+    return _Field("mismatch", math.log(LR_INITIAL_MISMATCH), f"{q.original} vs {r.original} ({field} initial differs)")
+
+
+def _compare_unit(q: str, r: str | None, freq: Mapping[str, int], total: int) -> _Field:
+    if r is None:
+        return _Field("missing", 0.0, "not recorded in the registry")
+    if q == r or (_DIGITS.findall(q) and _DIGITS.findall(q) == _DIGITS.findall(r)):
+        u = _share(freq.get(f"fu:{r}", 0), total, U0_UNIT)
+        return _Field("exact", math.log(M_UNIT / u), f"unit {r} matches")
+    return _Field("mismatch", math.log(LR_UNIT_MISMATCH), f"unit {q} vs {r}")
+
+
 def _compare_service_number(q: str, r: str | None) -> _Field:
     if r is None:
         return _Field("missing", 0.0, "not recorded in the registry")
@@ -312,8 +353,8 @@ def _name_field(
     return name, compare(q, r)
 
 
-def _date_field(q: PartialDate | None, r: PartialDate | None) -> _Field:
-    dates = compare_dates(q, r)
+def _date_field(q: PartialDate | AgeRange | None, r: PartialDate | None) -> _Field:
+    dates = compare_age(q, r) if isinstance(q, AgeRange) else compare_dates(q, r)
     return _Field(dates.verdict, math.log(dates.likelihood_ratio), dates.detail, dates.conflicting)
 
 
@@ -486,6 +527,8 @@ class _ReadingMemo:
             if q.reading not in ("fields",) and several
             else ()
         )
+        # How the inquiry's free text was read (a date in words, an age, a unit, a keyboard slip, Baltic endings).
+        self.order += tuple(FieldExplanation("inquiry", "partial", note, 0.0) for note in q.notes)
 
     def _name(
         self,
@@ -499,7 +542,9 @@ class _ReadingMemo:
         cached = memo.get(id(r))
         if cached is not None and cached[0] is r:
             return cached[1]
-        if name == "surname":
+        if q.initial or r.initial:
+            found = _compare_initial(q, r, name)
+        elif name == "surname":
             found = _compare_surname(q, r, self._frequencies, self._total, self._surname_share)
         else:
             found = _compare_given_like(q, r, self._frequencies, self._total, patronymic=name == "patronymic")
@@ -515,9 +560,10 @@ class _ReadingMemo:
             self._name("given name", q.given, r.given, self._given),
             self._name("patronymic", q.patronymic, r.patronymic, self._patronymic),
         ]
-        found = self._dates.get(r.dob)
+        recorded = None if isinstance(r.dob, AgeRange) else r.dob  # a record states a date, never an age
+        found = self._dates.get(recorded)
         if found is None:
-            found = self._dates[r.dob] = _entry("date of birth", _date_field(q.dob, r.dob))
+            found = self._dates[recorded] = _entry("date of birth", _date_field(q.dob, recorded))
         entries.append(found)
         if q.service_number:
             found = self._service.get(r.service_number)
@@ -534,7 +580,7 @@ class _ReadingMemo:
         if q.unit:
             found = self._unit.get(r.unit)
             if found is None:
-                field = _compare_context(q.unit, r.unit, digits_only=True)
+                field = _compare_unit(q.unit, r.unit, self._frequencies, self._total)
                 found = self._unit[r.unit] = _entry("military unit", field)
             entries.append(found)
         # Summed in field order exactly as ever, so the float result is bit-for-bit the same.

@@ -37,7 +37,7 @@ _CYR: dict[str, str] = {
 
 _LATIN_DIACRITICS: dict[str, str] = {
     "š": "sh", "č": "ch", "ž": "zh", "ŝ": "shch", "â": "ia", "û": "iu", "ë": "io", "ê": "ie", "ì": "i",
-    "ï": "ii", "ǵ": "g", "ǧ": "g", "ĭ": "i", "ё": "io", "ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ø": "o",
+    "ï": "ii", "ǵ": "g", "ǧ": "g", "ĭ": "i", "ё": "io", "ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ø": "o", "ł": "l",
 }  # fmt: skip
 
 _DIGRAPHS: tuple[tuple[str, str], ...] = (

@@ -10,7 +10,7 @@ from app.matching.memory_index import MemoryIndex
 from app.matching.model import LookupQuery, PersonRecord
 from app.matching.parse import normalize_service_number
 
-KINDS = {"s", "sg", "sy", "sd", "sp", "gp", "gd", "pd", "xd", "sn"}
+KINDS = {"s", "sg", "sy", "sd", "sp", "gp", "gd", "pd", "xd", "sn", "si", "di", "ui", "uy"}
 
 
 def test_record_keys_are_short_and_of_known_kinds() -> None:
