@@ -26,6 +26,7 @@ from app.health import router as health_router
 from app.inquiries.router import router as inquiries_router
 from app.jobs.queue import run_forever
 from app.logging import configure_logging
+from app.mailbox.router import router as mailbox_router
 from app.mailbox.worker import start_pollers
 from app.matches.router import router as matches_router
 from app.middleware import RequestContextMiddleware
@@ -40,6 +41,7 @@ ROUTERS = [
     staff_router,
     audit_router,
     inquiries_router,
+    mailbox_router,
     cases_router,
     death_notice_router,
     portal_router,

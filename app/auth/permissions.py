@@ -27,6 +27,8 @@ class Permission(StrEnum):
     # hotline intake
     INQUIRY_CREATE = "inquiry:create"
     INQUIRY_READ = "inquiry:read"
+    MAIL_READ = "mail:read"  # the email inbox: messages, their text, raw source and attachments
+    MAIL_TRIAGE = "mail:triage"  # turn an email into an inquiry, file it in a case, or set it aside
     # case work
     CASE_READ = "case:read"  # status-level view, contact log
     CASE_READ_FULL = "case:read_full"  # internal notes, match details, restricted registry fields
@@ -57,7 +59,16 @@ class Permission(StrEnum):
 
 P = Permission
 
-_OPERATOR = {P.INQUIRY_CREATE, P.INQUIRY_READ, P.CASE_READ, P.CASE_CONTACT_LOG, P.CASE_ACCESS_CODE, P.REFERENCE_READ}
+_OPERATOR = {
+    P.INQUIRY_CREATE,
+    P.INQUIRY_READ,
+    P.MAIL_READ,
+    P.MAIL_TRIAGE,
+    P.CASE_READ,
+    P.CASE_CONTACT_LOG,
+    P.CASE_ACCESS_CODE,
+    P.REFERENCE_READ,
+}
 _CASE_OFFICER = _OPERATOR | {
     P.CASE_READ_FULL,
     P.CASE_NOTE_INTERNAL,
@@ -91,6 +102,7 @@ _SUPERVISOR = (
 )
 _AUDITOR = {
     P.INQUIRY_READ,
+    P.MAIL_READ,
     P.CASE_READ,
     P.CASE_READ_FULL,
     P.REGISTRY_READ,
@@ -127,6 +139,7 @@ READ_ONLY = frozenset(
         P.AUDIT_VERIFY,
         P.REPORTS_READ,
         P.INQUIRY_READ,
+        P.MAIL_READ,
         P.CASE_READ,
         P.CASE_READ_FULL,
         P.REGISTRY_READ,
