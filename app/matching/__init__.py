@@ -8,10 +8,12 @@ See docs/matching.md.
 
 from app.matching.keys import frequency_keys, query_frequency_keys, query_keys, record_keys
 from app.matching.model import FieldExplanation, LookupQuery, Match, PersonRecord, Strength, Verdict
+from app.matching.parse import Interpretation, interpret
 from app.matching.scoring import PreparedQuery, prepare_query, score
 
 __all__ = [
     "FieldExplanation",
+    "Interpretation",
     "LookupQuery",
     "Match",
     "PersonRecord",
@@ -19,6 +21,7 @@ __all__ = [
     "Strength",
     "Verdict",
     "frequency_keys",
+    "interpret",
     "prepare_query",
     "query_frequency_keys",
     "query_keys",

@@ -421,8 +421,10 @@ def _out_of_place(surname: str | None, given: str | None, patronymic: str | None
         return not (patronymic and looks_like_patronymic(patronymic))
     if patronymic and initial_letter(patronymic) is None and not looks_like_patronymic(patronymic):
         return True
-    if surname and given and initial_letter(given) is None:
-        return _name_evidence(surname) >= 2 and _given_evidence(surname) > 0 and _given_evidence(given) <= 0
+    if surname and given and initial_letter(given) is None and initial_letter(surname) is None:
+        if is_known_given_name(surname) and not is_known_given_name(given):
+            return True
+        return _given_evidence(surname) > max(_given_evidence(given), 0)
     return False
 
 
@@ -487,3 +489,45 @@ def parse_query(query: LookupQuery) -> tuple[ParsedPerson, ...]:
         for s, g, p, description, penalty in readings
     )
     return tuple(p for p in parsed if p.surname or p.given or p.patronymic or p.service_number or p.dob)
+
+
+@dataclass(frozen=True, slots=True)
+class Interpretation:
+    """How the engine understood an inquiry (its most likely reading), for the officer to check."""
+
+    surname: str | None
+    given_name: str | None  # an initial is shown as written ("А.")
+    patronymic: str | None
+    date_of_birth: str | None  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+    born_from: str | None  # an age's window of birth dates (ISO), when an age stands for the date
+    born_to: str | None
+    age: int | None
+    military_unit: str | None
+    service_number: str | None
+    reading: str  # "fields", "full name: names recognised by their form", …
+    other_readings: int  # how many less likely readings were scored as well
+    notes: tuple[str, ...]  # what was read out of free text or undone (layout, look-alikes, Baltic endings …)
+
+
+def interpret(query: LookupQuery) -> Interpretation | None:
+    """The most likely reading of `query` in plain fields; None when it names nobody."""
+    readings = parse_query(query)
+    if not readings:
+        return None
+    first = readings[0]
+    window = first.dob if isinstance(first.dob, AgeRange) else None
+    exact = first.dob if isinstance(first.dob, PartialDate) else None
+    return Interpretation(
+        surname=first.surname.original if first.surname else None,
+        given_name=first.given.original if first.given else None,
+        patronymic=first.patronymic.original if first.patronymic else None,
+        date_of_birth=exact.iso() if exact else None,
+        born_from=window.earliest.isoformat() if window else None,
+        born_to=window.latest.isoformat() if window else None,
+        age=window.age if window else None,
+        military_unit=first.unit,
+        service_number=first.service_number,
+        reading=first.reading,
+        other_readings=len(readings) - 1,
+        notes=first.notes,
+    )

@@ -11,6 +11,7 @@ import json
 import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -30,7 +31,10 @@ LOOKUP_FIELDS = (
     "place_of_birth",
     "service_number",
     "military_unit",
+    "age",
+    "age_stated_on",
 )
+_QUERY_ATTRIBUTES = (*LOOKUP_FIELDS[:-2], "age", "stated_on")
 IDENTIFYING_FIELDS = ("surname", "given_name", "patronymic", "full_name", "service_number")
 SENSITIVE_LOOKUP_FIELDS = ("surname", "given_name", "patronymic", "full_name", "service_number", "place_of_birth")
 """Hashed in the audit trail: a record of who searched for whom, without a readable list of names."""
@@ -151,7 +155,7 @@ def lookup(session: Session, *, actor: Actor, query: LookupQuery, limit: int) ->
         action="registry.lookup_performed",
         target_type="registry_lookup",
         details={
-            **{name: getattr(query, name) for name in LOOKUP_FIELDS if getattr(query, name)},
+            **{name: getattr(query, name) for name in _QUERY_ATTRIBUTES if getattr(query, name)},
             "limit": limit,
             "candidates": [str(c.person.public_id) for c in candidates],
             "strengths": [c.match.strength for c in candidates],
@@ -169,5 +173,14 @@ def explanation_json(match: Match) -> list[dict[str, Any]]:
     ]
 
 
-def query_from(values: dict[str, Any]) -> LookupQuery:
-    return LookupQuery(**{name: (values.get(name) or None) for name in LOOKUP_FIELDS})
+def query_from(values: Mapping[str, Any]) -> LookupQuery:
+    """The engine's query from request or CSV values: `age` (int or digits) stated on `age_stated_on` (a date,
+    ISO text, or today when left out)."""
+    fields = {name: (values.get(name) or None) for name in LOOKUP_FIELDS if name not in ("age", "age_stated_on")}
+    age = values.get("age")
+    if isinstance(age, str):
+        age = int(age) if age.strip().isdigit() else None
+    stated_on = values.get("age_stated_on")
+    if isinstance(stated_on, date):
+        stated_on = stated_on.isoformat()
+    return LookupQuery(**fields, age=age if age is not None else None, stated_on=stated_on or None)

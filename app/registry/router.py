@@ -9,6 +9,7 @@ from app.auth.dependencies import require
 from app.auth.permissions import Permission
 from app.auth.principals import StaffPrincipal
 from app.deps import SessionDep
+from app.matching import interpret
 from app.pagination import Page, PageDep
 from app.registry import imports, lookup, service
 from app.registry.models import ConfirmationLevel, PersonStatus
@@ -16,6 +17,7 @@ from app.registry.schemas import (
     CandidateOut,
     ImportErrorOut,
     ImportOut,
+    InterpretationOut,
     LookupIn,
     LookupOut,
     RegistryPersonOut,
@@ -100,8 +102,9 @@ def get_person(person_id: uuid.UUID, principal: Reader, session: SessionDep) -> 
 @router.post("/lookups", response_model=LookupOut)
 def run_lookup(body: LookupIn, principal: Looker, session: SessionDep) -> LookupOut:
     """Find a person however his name was written: candidates best first, each with a score, a strength and a
-    per-field explanation."""
-    candidates = lookup.lookup(
-        session, actor=principal.actor, query=lookup.query_from(body.query_values()), limit=body.limit
+    per-field explanation, and how the inquiry was read (`interpretation`)."""
+    query = lookup.query_from(body.query_values())
+    candidates = lookup.lookup(session, actor=principal.actor, query=query, limit=body.limit)
+    return LookupOut(
+        candidates=[CandidateOut.of(c) for c in candidates], interpretation=InterpretationOut.of(interpret(query))
     )
-    return LookupOut(candidates=[CandidateOut.of(c) for c in candidates])

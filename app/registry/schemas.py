@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from dataclasses import asdict
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.auth.permissions import Permission
 from app.auth.principals import StaffPrincipal
+from app.matching import Interpretation
 from app.registry.lookup import Candidate, explanation_json
 from app.registry.models import RegistryImport, RegistryPerson
 
@@ -27,11 +29,20 @@ class LookupIn(BaseModel):
         default=None, max_length=300, description="Free text, e.g. `Иванова Сергея Петровича 1998`"
     )
     date_of_birth: str | None = Field(
-        default=None, max_length=32, description="`YYYY-MM-DD`, `DD.MM.YYYY`, `YYYY-MM` or `YYYY`"
+        default=None,
+        max_length=64,
+        description="`YYYY-MM-DD`, `DD.MM.YYYY`, `YYYY-MM`, `YYYY`, or free text: `14 марта 1999`, `14.III.1999`, "
+        "`1999 г.р.`, `March 14 1999`; an age written here (`23 года`) counts as `age`",
     )
     place_of_birth: str | None = Field(default=None, max_length=200)
     service_number: str | None = Field(default=None, max_length=40)
     military_unit: str | None = Field(default=None, max_length=100)
+    age: int | None = Field(
+        default=None, ge=0, le=120, description="Age instead of a date of birth; used when no date is given"
+    )
+    age_stated_on: date | None = Field(
+        default=None, description="The date the age was stated (the inquiry's date); today when left out"
+    )
     limit: int = Field(default=10, ge=1, le=50)
 
     def query_values(self) -> dict[str, Any]:
@@ -90,8 +101,39 @@ class CandidateOut(BaseModel):
         return cls(**cls.fields_of(candidate))
 
 
+class InterpretationOut(BaseModel):
+    """How the inquiry was understood (its most likely reading), so an officer can check it."""
+
+    surname: str | None
+    given_name: str | None = Field(description="An initial is shown as written (`А.`)")
+    patronymic: str | None
+    date_of_birth: str | None = Field(description="`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as read")
+    born_from: date | None = Field(description="With an age: the earliest birth date it allows")
+    born_to: date | None = Field(description="With an age: the latest birth date it allows")
+    age: int | None
+    military_unit: str | None = Field(description="The unit's number when one could be read")
+    service_number: str | None = Field(description="Normalized: upper case, Latin letters, no separators")
+    reading: str = Field(description="How the names were assigned to fields, e.g. `full name: surname and initials`")
+    other_readings: int = Field(description="Less likely readings that were scored as well")
+    notes: list[str] = Field(
+        description="What was read out of free text or undone (a date in words, an age, a "
+        "unit, a keyboard-layout slip, look-alike letters, Baltic endings)"
+    )
+
+    @classmethod
+    def of(cls, interpretation: Interpretation | None) -> InterpretationOut | None:
+        if interpretation is None:
+            return None
+        values = asdict(interpretation)
+        values["notes"] = list(interpretation.notes)
+        return cls(**values)
+
+
 class LookupOut(BaseModel):
     candidates: list[CandidateOut] = Field(description="Best first")
+    interpretation: InterpretationOut | None = Field(
+        default=None, description="How the inquiry was read; null when it names nobody"
+    )
 
 
 class RegistryPersonOut(BaseModel):

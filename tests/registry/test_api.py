@@ -220,3 +220,72 @@ def test_lookup_default_limit_is_ten_best_first(client, make_staff, session_fact
     assert len(found) == 10
     scores = [c["score"] for c in found]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_lookup_with_an_age_reads_it_as_a_window_of_birth_dates(client, make_staff, session_factory):
+    import_rows(session_factory, EXAMPLES)
+    officer = make_staff("case_officer")
+
+    response = client.post(
+        "/api/v1/registry/lookups",
+        json={"surname": "Иванов", "given_name": "Сергей", "age": 28, "age_stated_on": "2026-11-30"},
+        headers=officer.headers,
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["candidates"][0]["source_record_id"] == "A-1"  # born 1998-05-03: 28 on 2026-11-30
+    assert (body["interpretation"]["born_from"], body["interpretation"]["born_to"]) == ("1997-12-01", "1998-11-30")
+    dob = next(e for e in body["candidates"][0]["explanation"] if e["field"] == "date of birth")
+    assert "age 28 on 2026-11-30" in dob["detail"] and "fits" in dob["detail"] and dob["weight"] > 0
+    older = next(c for c in body["candidates"] if c["source_record_id"] == "B-7")  # born 1985: contradicts
+    assert next(e for e in older["explanation"] if e["field"] == "date of birth")["verdict"] == "mismatch"
+
+
+def test_lookup_returns_how_a_free_text_inquiry_was_read(client, make_staff, session_factory):
+    import_rows(session_factory, EXAMPLES)
+    officer = make_staff("case_officer")
+
+    response = client.post(
+        "/api/v1/registry/lookups",
+        json={"full_name": "рядовой Кузнецов А.И., 7 декабря 1999 г.р., в/ч 11111"},
+        headers=officer.headers,
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    reading = body["interpretation"]
+    assert (reading["surname"], reading["given_name"], reading["patronymic"]) == ("Кузнецов", "А.", "И.")
+    assert (reading["date_of_birth"], reading["military_unit"]) == ("1999-12-07", "11111")
+    assert reading["reading"] == "full name: surname and initials"
+    assert any("7 декабря 1999" in note for note in reading["notes"])
+    best = body["candidates"][0]
+    assert best["source_record_id"] == "A-2"
+    explained = {e["field"]: e for e in best["explanation"]}
+    assert explained["given name"]["detail"] == "А. is consistent with Александр (initials)"
+    assert explained["date of birth"]["verdict"] == "exact"
+    assert explained["military unit"]["verdict"] == "exact"
+
+
+def test_lookup_typed_in_the_latin_layout_says_so(client, make_staff, session_factory):
+    import_rows(session_factory, EXAMPLES)
+
+    found = client.post(
+        "/api/v1/registry/lookups",
+        json={"surname": "Repytwjd", "given_name": "Fktrcfylh", "date_of_birth": "07.12.1999"},
+        headers=make_staff("case_officer").headers,
+    ).json()
+
+    assert found["candidates"][0]["source_record_id"] == "A-2"
+    assert "typed in the Latin keyboard layout: Repytwjd = Кузнецов" in found["interpretation"]["notes"]
+    assert any(
+        e["field"] == "inquiry" and "Repytwjd = Кузнецов" in e["detail"] for e in found["candidates"][0]["explanation"]
+    )
+
+
+def test_lookup_age_out_of_range_is_422(client, make_staff):
+    response = client.post(
+        "/api/v1/registry/lookups", json={"surname": "Иванов", "age": 300}, headers=make_staff("case_officer").headers
+    )
+
+    assert response.status_code == 422
