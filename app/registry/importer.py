@@ -111,7 +111,7 @@ def run_import(
     chunks: Iterator[bytes],
     *,
     checkpoint: Checkpoint,
-    batch_rows: int = BATCH_ROWS,
+    batch_rows: int | None = None,
 ) -> CountingReader:
     """Import a CSV stream into the registry, committing via `checkpoint` after each batch.
 
@@ -137,7 +137,7 @@ def run_import(
     with executor, gc_paused():
         while True:
             while len(pending) < IN_FLIGHT:
-                batch = list(itertools.islice(records, batch_rows))
+                batch = list(itertools.islice(records, batch_rows or BATCH_ROWS))
                 if not batch:
                     break
                 hint = stored_digests(session, header, batch)

@@ -263,6 +263,19 @@ def import_file(
     commit(session)
     try:
         return _run(session, claimed, file_chunks(stream, CHUNK_BYTES), actor=system_actor(), on_batch=on_batch)
+    except Stopped as exc:
+        # The caller stopped it (too many rejected rows): what was committed stays, and a re-import resumes
+        # idempotently; the import is recorded as failed with the reason.
+        rollback(session)
+        stopped = session.get(RegistryImport, claimed.id)
+        assert stopped is not None
+        _finish(session, stopped, actor=system_actor(), failure=str(exc))
+        commit(session)
+        return stopped
     except Exception as exc:
         _interrupted(session, claimed.id, token, exc)
         raise
+
+
+class Stopped(Exception):
+    """Raised by an `on_batch` callback of `import_file` to stop the import after the batch just committed."""
