@@ -5,9 +5,11 @@
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY app ./app
-RUN python -m venv /opt/venv && /opt/venv/bin/pip install .
+# The locked, hash-checked dependency set first; the app itself on top without re-resolving anything.
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install --require-hashes -r requirements.lock \
+    && /opt/venv/bin/pip install --no-deps .
 
 FROM python:3.11-slim AS runtime
 # DejaVu fonts: the printable PDF travel instructions need Cyrillic glyphs.

@@ -3,16 +3,33 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every dependency pinned with hashes (pip-compile output); pyproject.toml keeps the ranges. `make lock` regenerates.
+LOCK := requirements-test.lock
+# `make test` runs pytest in parallel (pytest-xdist, one process per core); `make pytest` stays serial unless asked
+# (PYTEST_WORKERS=auto), so a targeted run starts fast and does not crowd a shared machine.
+PYTEST_WORKERS ?= 0
+TEST_WORKERS ?= auto
+PIP_COMPILE = $(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --no-emit-index-url \
+	--no-emit-find-links
 
-.PHONY: install run test lint typecheck pytest openapi migrate bench-lookup bench-import clean portal-messages console-messages
+.PHONY: install lock run test fuzz lint typecheck pytest openapi migrate bench-lookup bench-import clean portal-messages console-messages
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# After changing dependencies in pyproject.toml: re-resolve both lock files (the app's for the image, the app's plus
+# the test extra's for development and CI), then `make install`. PIP_COMPILE_ARGS="--upgrade" moves every pin.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet 'pip-tools>=7.4'
+	$(PIP_COMPILE) $(PIP_COMPILE_ARGS) --output-file requirements.lock pyproject.toml
+	$(PIP_COMPILE) $(PIP_COMPILE_ARGS) --extra test --output-file requirements-test.lock pyproject.toml
 
 run: install
 	mkdir -p var
@@ -29,10 +46,11 @@ typecheck: install
 
 # pytest exits 5 when it collected no tests: that is a broken suite, not a pass.
 pytest: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
-test: lint typecheck pytest
+test: lint typecheck
+	$(MAKE) pytest PYTEST_WORKERS=$(TEST_WORKERS)
 
 openapi: install
 	$(BIN)/liaison openapi

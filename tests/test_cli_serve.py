@@ -9,6 +9,9 @@ import sys
 import time
 
 import httpx
+import pytest
+
+pytestmark = pytest.mark.slow
 
 DEMO_PASSWORD = "demo password for the serve test"
 

@@ -9,6 +9,8 @@ import pytest
 
 from app.matching.evaluate import DEFAULT_DATA, Report, evaluate
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def report() -> Report:

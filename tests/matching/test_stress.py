@@ -24,6 +24,8 @@ from tests.matching.stress import (
     ukrainian,
 )
 
+pytestmark = pytest.mark.slow
+
 CASES = ("genitive", "dative", "accusative", "instrumental", "prepositional")
 PROBES = 60  # persons looked up per scheme / per case
 

@@ -21,6 +21,8 @@ from app.transaction import unit_of_work
 from tests.conftest import BACKENDS, make_settings
 from tests.registry.factories import import_bytes
 
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 DEV = DATA / "matching"
 HARD = DATA / "matching-hard"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -204,6 +205,7 @@ def _iso(row: dict[str, str]) -> str:
     return value
 
 
+@pytest.mark.slow
 def test_import_100k_rows_twice_leaves_100k_persons(session_factory):
     data = csv_bytes(generated_rows(100_000))
 

@@ -9,6 +9,7 @@ that see each other's commits.
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -20,6 +21,9 @@ from app import migrations
 from tests.support.postgres import Cluster
 
 _counter = itertools.count()
+# Under pytest-xdist each worker process is its own session (its own templates, and its own cluster unless
+# LIAISON_TEST_POSTGRES_URL names a shared server): the worker id keeps database names apart on a shared server.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 class SqliteTemplate:
@@ -53,7 +57,7 @@ class PostgresTemplate:
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
         self.admin = create_engine(cluster.url, isolation_level="AUTOCOMMIT")
-        self.template_name = f"liaison_template_{next(_counter)}"
+        self.template_name = f"liaison_template_{_WORKER}_{next(_counter)}"
         with self.admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{self.template_name}"'))
             conn.execute(text(f'CREATE DATABASE "{self.template_name}"'))
@@ -64,13 +68,13 @@ class PostgresTemplate:
         return make_url(self.cluster.url).set(database=name).render_as_string(hide_password=False)
 
     def new_database(self) -> str:
-        name = f"liaison_test_{next(_counter)}"
+        name = f"liaison_test_{_WORKER}_{next(_counter)}"
         with self.admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.template_name}"'))
         return self._url(name)
 
     def empty_database(self) -> str:
-        name = f"liaison_empty_{next(_counter)}"
+        name = f"liaison_empty_{_WORKER}_{next(_counter)}"
         with self.admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         return self._url(name)
