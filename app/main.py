@@ -14,6 +14,7 @@ import app.models  # noqa: F401  (registers every mapped class)
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.cases.router import router as cases_router
+from app.cases.router_call_tasks import router as call_tasks_router
 from app.cases.router_death_notice import router as death_notice_router
 from app.config import Settings, get_settings
 from app.console.router import router as console_router
@@ -44,6 +45,7 @@ ROUTERS = [
     mailbox_router,
     cases_router,
     death_notice_router,
+    call_tasks_router,
     portal_router,
     console_router,
     registry_router,

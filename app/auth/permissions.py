@@ -40,6 +40,7 @@ class Permission(StrEnum):
     CASE_OUTCOME_CONFIRM = "case:outcome_confirm"  # second signature on `deceased`
     CASE_ASSIGN = "case:assign"
     CASE_MERGE = "case:merge"
+    CASE_CALL_TASK = "case:call_task"  # record that a call the family was promised was made
     CASE_DEATH_RELEASE = "case:death_release"  # let the portal tell a requester nobody could reach of a death
     # registry and lookup
     REGISTRY_READ = "registry:read"
@@ -66,6 +67,7 @@ _OPERATOR = {
     P.MAIL_TRIAGE,
     P.CASE_READ,
     P.CASE_CONTACT_LOG,
+    P.CASE_CALL_TASK,
     P.CASE_ACCESS_CODE,
     P.REFERENCE_READ,
 }
@@ -82,6 +84,7 @@ _CASE_OFFICER = _OPERATOR | {
 }
 _COORDINATOR = {
     P.CASE_READ,
+    P.CASE_CALL_TASK,
     P.HANDOVER_READ,
     P.HANDOVER_MANAGE,
     P.HANDOVER_TRAVELLER_DOCUMENTS,

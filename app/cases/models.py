@@ -312,3 +312,29 @@ register_sensitive(
     "name",
     "phone",
 )
+
+
+class CallTaskKind(StrEnum):
+    TRAVEL_PLAN_CHANGED = "travel_plan_changed"
+    TRAVEL_PLAN_CANCELLED = "travel_plan_cancelled"
+
+
+class CallTask(Base):
+    """A call staff owe the family: the portal told them to wait for it ("Do not travel until we call you").
+
+    Open until a member of staff records that the call was made (`done_at`); the case's queue and the supervisor's
+    dashboard list the open ones.
+    """
+
+    __tablename__ = "call_task"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    handover_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("handover.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    """Why the call is needed, for staff (never shown to the family)."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
+    done_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_user.id"))
+    done_note: Mapped[str | None] = mapped_column(Text)

@@ -24,6 +24,7 @@ from app.audit import Actor, record
 from app.cases.models import Case
 from app.cases.workflow import add_event
 from app.db import utcnow
+from app.handovers import family_plan
 from app.handovers.models import ROUTED_OPEN_STATES, Handover
 
 _ROUTED = [s.value for s in ROUTED_OPEN_STATES]
@@ -59,6 +60,7 @@ def _flag(
             target_id=handover.id,
             details={"reason": reason, **source},
         )
+        family_plan.after_change(session, handover, actor=actor)
     session.flush()
     return [h.id for h in handovers]
 

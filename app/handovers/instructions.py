@@ -8,6 +8,7 @@ point's location never enter them: the family is met at the crossing and escorte
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,16 +16,23 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.cases.models import Case
 from app.errors import Conflict
+from app.handovers import family_plan
 from app.handovers.models import ROUTED_OPEN_STATES, Handover, HandoverType
 from app.handovers.schemas import Contact, TravelInstructions
 from app.handovers.service import load
 from app.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, get_translations
-from app.reference.models import BorderCrossing, CrossingState, HandoverPoint, PointCrossing, TransitHub
+from app.reference.models import (
+    BorderCrossing,
+    CrossingState,
+    CrossingStatus,
+    HandoverPoint,
+    PointCrossing,
+    TransitHub,
+)
 from app.reference.timeline import crossing_status_on
 
 DOMAIN = "handovers"
@@ -46,6 +54,23 @@ def _display(phone: str) -> str:
 
 def _name(obj: TransitHub | BorderCrossing, language: str) -> str:
     return str(getattr(obj, f"name_{language}"))
+
+
+def _status_label(status: CrossingStatus | None, _: Callable[[str], str], language: str) -> str:
+    """The crossing's status on the travel date as recorded, with its source: never a default."""
+    if status is None:
+        return _("No status has been recorded for this date. Call us before you travel.")
+    words = {
+        CrossingState.OPEN.value: _("open"),
+        CrossingState.RESTRICTED.value: _("open with restrictions"),
+        CrossingState.CLOSED.value: _("closed"),
+    }.get(status.state, status.state)
+    recorded = format_date(status.recorded_at, format="long", locale=language)
+    if status.source:
+        return _("{status} (source: {source}; recorded {date})").format(
+            status=words, source=status.source, date=recorded
+        )
+    return _("{status} (recorded {date})").format(status=words, date=recorded)
 
 
 def build(session: Session, handover: Handover, language: str) -> TravelInstructions:
@@ -82,6 +107,7 @@ def build(session: Session, handover: Handover, language: str) -> TravelInstruct
     )
     remains = handover.type == HandoverType.REMAINS_REPATRIATION
     status = crossing_status_on(session, crossing.id, handover.travel_date)
+    status_label = _status_label(status, _, language)
     notice = None
     if status is not None and status.state == CrossingState.RESTRICTED:
         notice = _("The crossing is open with restrictions: {note}").format(note=status.note or "—")
@@ -117,6 +143,7 @@ def build(session: Session, handover: Handover, language: str) -> TravelInstruct
         "hub": _("Transit city"),
         "crossing": _("Border crossing"),
         "hours": _("Crossing hours"),
+        "crossing_status": _("Crossing status on that day"),
         "depart_by": _("Leave the city by"),
         "at_crossing_by": _("Be at the crossing by"),
         "window": _("Handover window"),
@@ -145,6 +172,8 @@ def build(session: Session, handover: Handover, language: str) -> TravelInstruct
         hub_time_zone=hub.time_zone,
         crossing_name=crossing_name,
         crossing_hours=hours,
+        crossing_status=status.state if status is not None else None,
+        crossing_status_label=status_label,
         depart_hub_by=depart.astimezone(hub_zone),
         depart_hub_by_label=clock(depart, hub_zone, hub_time),
         be_at_crossing_by=at_crossing.astimezone(point_zone),
@@ -174,20 +203,15 @@ def for_handover(session: Session, *, handover_id: uuid.UUID, language: str) -> 
 
 
 def travel_instructions_for_case(session: Session, case_id: uuid.UUID, language: str) -> TravelInstructions | None:
-    """The family-facing instructions for the case's scheduled handover, or None when nothing is scheduled.
+    """The family-facing instructions for the case's plan while it holds (`app.handovers.family_plan`), else None.
 
     For the portal: the caller has already established that the family may see `case_id`. Only family-safe
     fields are returned (no escort's details, no other relative's data, no internal notes).
     """
-    handover = session.execute(
-        select(Handover)
-        .where(Handover.case_id == case_id, Handover.state.in_(_ROUTED))
-        .order_by(Handover.requested_at.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    if handover is None:
+    plan = family_plan.for_family(session, case_id)
+    if plan.handover is None:
         return None
-    return build(session, handover, language)
+    return build(session, plan.handover, language)
 
 
 def render_html(instructions: TravelInstructions) -> str:

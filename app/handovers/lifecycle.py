@@ -27,6 +27,7 @@ from app.cases.workflow import TRANSITIONS as CASE_TRANSITIONS
 from app.cases.workflow import add_event, check_transition, transition
 from app.db import utcnow
 from app.errors import Conflict, InvalidTransition, NotFound, Unprocessable
+from app.handovers import family_plan
 from app.handovers.models import (
     Handover,
     HandoverReceipt,
@@ -100,6 +101,7 @@ def _move(
         changes={"state": {"old": from_state, "new": to_state.value}},
         details={"note": note, **dict(details or {})},
     )
+    family_plan.after_change(session, handover, actor=principal.actor)
 
 
 def approve(
@@ -137,6 +139,7 @@ def approve(
         target_id=handover.id,
         details={"note": note, "state": handover.state, "revision": handover.schedule_revision},
     )
+    family_plan.after_change(session, handover, actor=principal.actor)
     return handover
 
 
@@ -289,6 +292,7 @@ def acknowledge_flag(
         target_id=handover.id,
         details={"note": note, "flag": reason},
     )
+    family_plan.after_change(session, handover, actor=principal.actor)
     return handover
 
 

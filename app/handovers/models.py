@@ -112,6 +112,20 @@ class Handover(Base):
     )
 
 
+class FamilyTravelPlan(Base):
+    """The plan of a handover as the family was shown it: published once it held (approved, scheduled, not flagged,
+    crossing open that day), withdrawn when it stopped holding. A change to a published plan opens a call task."""
+
+    __tablename__ = "family_travel_plan"
+
+    handover_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("handover.id"), primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    revision: Mapped[int]
+    """The handover's `schedule_revision` the family was shown."""
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None]
+
+
 class HandoverSchedule(Base):
     """One plan of a handover: every scheduling and rescheduling adds a row, the previous one is superseded."""
 

@@ -29,6 +29,7 @@ from app.cases.models import CaseState
 from app.cases.workflow import add_event, transition
 from app.db import is_postgresql, utcnow
 from app.errors import Conflict, InvalidTransition, Unprocessable
+from app.handovers import family_plan
 from app.handovers.models import SLOT_STATES, Handover, HandoverSchedule, HandoverState, HandoverType, Traveller
 from app.handovers.planning import booked_count, point_today, route_timing, status_problem
 from app.handovers.policies import PLANNABLE_CASE_STATES, CaseWrongState, check_eligible
@@ -204,6 +205,7 @@ def schedule(
             details={"handover_id": str(handover.id), "travel_date": day.isoformat()},
         )
     session.flush()
+    family_plan.after_change(session, handover, actor=principal.actor)
     return handover
 
 

@@ -361,6 +361,11 @@ class TravelInstructions(BaseModel):
     hub_time_zone: str
     crossing_name: str = Field(description="Both sides' names, e.g. `Brest – Terespol`")
     crossing_hours: str
+    crossing_status: str | None = Field(
+        description="`open`, `restricted` or `closed` on the travel date from the crossing's latest status record; "
+        "null when no record covers the date (never assumed)"
+    )
+    crossing_status_label: str = Field(description="That status in words, with its source and when it was recorded")
     depart_hub_by: datetime
     depart_hub_by_label: str
     be_at_crossing_by: datetime

@@ -48,6 +48,7 @@ def _status_out(status: views.FamilyStatus) -> FamilyStatusOut:
             FamilyMessageOut(occurred_at=m.occurred_at, from_family=m.from_family, text=m.text) for m in status.messages
         ],
         travel_instructions=status.travel_instructions,
+        travel_notice=status.travel_notice,
     )
 
 

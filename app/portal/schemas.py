@@ -98,7 +98,12 @@ class FamilyStatusOut(BaseModel):
     contacts: ContactChannels
     messages: list[FamilyMessageOut]
     travel_instructions: TravelInstructions | None = Field(
-        description="Once a handover is scheduled: where and when to travel, documents, whom to call."
+        description="Only while the plan holds (approved, scheduled, not flagged, crossing open that day): where and "
+        "when to travel, documents, whom to call."
+    )
+    travel_notice: list[str] | None = Field(
+        description='When a plan the family was shown changed or was cancelled: "Your travel plan has changed. Do '
+        'not travel until we call you." Shown until staff record the call; no instructions meanwhile.'
     )
 
 

@@ -89,7 +89,7 @@ STATUS_TEXTS: dict[str, StatusText] = {
     "handover_planned": StatusText(
         N_("His return to the family is being arranged"),
         (N_("We are preparing his handover to the family."),),
-        (N_("When the date is set, the travel instructions appear on this page. A staff member will call you."),),
+        (N_("When the plan is confirmed, the travel instructions appear on this page. A staff member will call you."),),
     ),
     "handover_done": StatusText(
         N_("He has been handed over to his family"),
@@ -113,3 +113,7 @@ RELEASED = N_(
     "We tried to reach you by phone on {dates}, but could not get through. We are sorry that you have to read "
     "this here instead of hearing it from us."
 )
+TRAVEL_CHANGED = N_("Your travel plan has changed. Do not travel until we call you.")
+TRAVEL_CHANGED_ON_THE_WAY = N_("If you are already on your way, call us now:")
+TRAVEL_WAIT_FOR_CALL = N_("A staff member will call you to explain what has changed and what happens next.")
+TRAVEL_PLAN_BELOW = N_("Your travel instructions are below. A staff member will call you before the journey.")

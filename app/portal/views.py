@@ -19,7 +19,8 @@ from app.cases.disclosure import Disclosure, disclosure_for
 from app.cases.models import Case, CaseContact, CaseState, Inquiry, Outcome
 from app.config import PortalConfig
 from app.errors import NotFound
-from app.handovers.instructions import travel_instructions_for_case
+from app.handovers import family_plan
+from app.handovers.instructions import build as build_instructions
 from app.handovers.models import Handover, HandoverState, HandoverType
 from app.handovers.schemas import TravelInstructions
 from app.portal import texts
@@ -60,6 +61,7 @@ class FamilyStatus:
     contacts: Contacts
     messages: list[FamilyMessage]
     travel_instructions: TravelInstructions | None
+    travel_notice: list[str] | None
 
 
 def status_key(case: Case) -> str:
@@ -171,9 +173,17 @@ def family_status(
             explanation.append(_(texts.REMAINS_PLANNED))
     if state is S.CLOSED and key not in ("closed", "important_news"):
         explanation.append(_(texts.CASE_CLOSED_NOTE))
-    instructions = None
-    if state is S.HANDOVER_PLANNED and key != "important_news":
-        instructions = travel_instructions_for_case(session, case.id, language)
+    instructions, travel_notice = None, None
+    if key != "important_news":
+        plan = family_plan.for_family(session, case.id)
+        if plan.changed:
+            travel_notice = [_(texts.TRAVEL_CHANGED), _(texts.TRAVEL_CHANGED_ON_THE_WAY)]
+            if key == "handover_planned":
+                next_steps = [_(texts.TRAVEL_WAIT_FOR_CALL)]
+        elif plan.handover is not None:
+            instructions = build_instructions(session, plan.handover, language)
+            if key == "handover_planned":
+                next_steps = [_(texts.TRAVEL_PLAN_BELOW)]
     return FamilyStatus(
         reference=case.reference,
         language=language,
@@ -189,6 +199,7 @@ def family_status(
         contacts=contacts,
         messages=_messages(session, case, family.inquiry_id, language),
         travel_instructions=instructions,
+        travel_notice=travel_notice,
     )
 
 

@@ -95,6 +95,8 @@ class CrossingStatus(Base):
     valid_from: Mapped[date]
     valid_until: Mapped[date | None]
     note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(200))
+    """Where the status comes from (e.g. "Polish Border Guard announcement of 28 Nov"); families see it."""
     recorded_by: Mapped[str] = mapped_column(String(80))
     """A staff user id, or `system` for the seeder."""
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -140,6 +140,9 @@ class CrossingStatusCreate(_Input):
     valid_from: date
     valid_until: date | None = Field(default=None, description="Inclusive; empty for an open-ended entry")
     note: Note | None = None
+    source: str | None = Field(
+        default=None, max_length=200, description="Where this status comes from; shown to families with their plan"
+    )
 
     @model_validator(mode="after")
     def _range(self) -> CrossingStatusCreate:
@@ -157,6 +160,7 @@ class CrossingStatusOut(BaseModel):
     valid_from: date
     valid_until: date | None
     note: str | None
+    source: str | None
     recorded_by: str
     recorded_at: datetime
 

@@ -311,6 +311,7 @@ def add_status(
         valid_from=data.valid_from,
         valid_until=data.valid_until,
         note=data.note,
+        source=data.source,
         recorded_by=actor.id,
     )
     session.add(entry)
@@ -343,6 +344,7 @@ def add_status(
             "valid_from": entry.valid_from,
             "valid_until": entry.valid_until,
             "note": entry.note,
+            "source": entry.source,
             "affected_handovers": [str(h) for h in affected],
         },
     )

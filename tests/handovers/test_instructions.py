@@ -98,8 +98,13 @@ def test_instructions_before_scheduling_conflict(client, make_staff, session_fac
     assert response.status_code == 409
 
 
-def test_travel_instructions_for_case_returns_family_safe_schema(scheduled, session_factory):
+def test_travel_instructions_for_case_returns_family_safe_schema(client, make_staff, scheduled, session_factory):
     handover, _ = scheduled
+    with session_factory() as session:
+        unapproved = travel_instructions_for_case(session, uuid.UUID(handover["case_id"]), "ru")
+    assert unapproved is None  # the family sees no plan that no supervisor approved
+    approved = change(client, make_staff("supervisor"), handover["id"], "approve", {"note": "ok"})
+    assert approved.status_code == 200, approved.text
     with session_factory() as session:
         found = travel_instructions_for_case(session, uuid.UUID(handover["case_id"]), "ru")
         nothing = travel_instructions_for_case(session, uuid.uuid4(), "en")

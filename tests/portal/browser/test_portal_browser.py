@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from app.cases.models import CallTask
 from tests.portal.browser.conftest import check_accessibility, screenshot
 from tests.portal.factories import add_contact, make_family
 from tests.portal.helpers import arrange
@@ -179,4 +180,29 @@ def test_online_inquiry_form_gives_reference_and_code(visit, live_server):
     screenshot(page, "inquiry-done")
     _sign_in(visit, live_server, reference, code)
     assert page.get_by_role("heading", level=1).inner_text() == "Мы получили ваш запрос"
+    _assert_local_only(visit, live_server)
+
+
+def test_plan_changed_notice_in_each_language(visit, live_server):
+    def build(session):
+        case, _inquiry, code = make_family(session, state="released", outcome="released")
+        session.add(CallTask(case_id=case.id, kind="travel_plan_cancelled", reason="Handover cancelled"))
+        session.flush()
+        return case, code
+
+    case, code = arrange(live_server.session_factory, build)
+    _sign_in(visit, live_server, case.reference, code)
+    page = visit.page
+    for language, name, title in (
+        ("ru", None, "Ваш план поездки изменился. Не отправляйтесь в путь, пока мы вам не позвоним."),
+        ("uk", "Українська", "Ваш план поїздки змінився. Не вирушайте в дорогу, доки ми вам не зателефонуємо."),
+        ("en", "English", "Your travel plan has changed. Do not travel until we call you."),
+    ):
+        if name:
+            page.get_by_role("link", name=name).click()
+        alert = page.get_by_role("alert")
+        assert alert.get_by_role("heading", level=2).inner_text() == title
+        assert alert.locator("a[href^='tel:']").is_visible()
+        assert check_accessibility(page) == []
+        screenshot(page, f"plan-changed-{language}")
     _assert_local_only(visit, live_server)
