@@ -17,6 +17,7 @@ from app.cases.router import router as cases_router
 from app.cases.router_call_tasks import router as call_tasks_router
 from app.cases.router_death_notice import router as death_notice_router
 from app.config import Settings, get_settings
+from app.console.router import install as install_console
 from app.console.router import router as console_router
 from app.db import create_db_engine, create_session_factory
 from app.docs import install_docs
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = create_session_factory(engine, settings)
 
     install_error_handlers(app)
+    install_console(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

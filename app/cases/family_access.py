@@ -11,9 +11,14 @@ from sqlalchemy.orm import Session
 
 from app.audit import Actor
 from app.cases.models import Case, Inquiry
-from app.portal.staff import issue_and_notify
+from app.portal.staff import IssuedCode, issue_and_notify
 
 
 def issue_family_code(session: Session, *, case: Case, inquiry: Inquiry, actor: Actor) -> str:
     """A fresh portal access code for the requester of `inquiry` on `case`, in clear, to be shown once."""
-    return issue_and_notify(session, case=case, inquiry=inquiry, actor=actor).access_code
+    return issue_family_access(session, case=case, inquiry=inquiry, actor=actor).access_code
+
+
+def issue_family_access(session: Session, *, case: Case, inquiry: Inquiry, actor: Actor) -> IssuedCode:
+    """The same, with whether the code was also queued for email (the operator tells the caller so)."""
+    return issue_and_notify(session, case=case, inquiry=inquiry, actor=actor)

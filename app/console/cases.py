@@ -33,8 +33,8 @@ _PHONE = re.compile(r"^[+\d][\d\s().-]{2,}$")
 Worker = Annotated[StaffContext, staff_page(P.CASE_TRANSITION)]
 Reader = Annotated[StaffContext, staff_page(P.CASE_READ)]
 
-nav.add(nav.NavEntry("cases", N_("My cases"), "/staff/cases", P.CASE_TRANSITION, order=20, shortcut="m"))
-nav.add(nav.NavEntry("search", N_("Search"), "/staff/search", P.CASE_READ, order=30, shortcut="s"))
+nav.add(nav.NavEntry("cases", N_("My cases"), "/staff/cases", P.CASE_TRANSITION, order=5, shortcut="m"))
+nav.add(nav.NavEntry("search", N_("Search"), "/staff/search", P.CASE_READ, order=30, shortcut="f"))
 
 QUEUES = {
     "mine": N_("My cases"),

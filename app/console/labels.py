@@ -108,7 +108,19 @@ EVENTS = {
     "handover_flagged": N_("Handover needs attention"),
 }
 
+DUPLICATE_REASONS = {
+    "same_service_number": N_("Same service number"),
+    "same_name_and_birth_date": N_("Same name and date of birth"),
+    "similar_name": N_("Similar name"),
+}
+
+CONSENT_SCRIPT = N_(
+    "Before we go on: we will store what you tell us, only to search for your relative and to keep you informed. "
+    "Do you agree that we store it? May we call you back on this number? May we write to you by email?"
+)
+
 KINDS = {
+    "duplicate": DUPLICATE_REASONS,
     "state": STATES,
     "transition": TRANSITIONS,
     "channel": CHANNELS,

@@ -11,10 +11,13 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale
 from babel.dates import format_date, format_datetime, get_timezone_location
 
-from app.console.labels import source_label
-from app.i18n import get_translations
+from app.cases.schemas import display_name
+from app.console import explanations
+from app.console.labels import CONSENT_SCRIPT, source_label
+from app.i18n import SUPPORTED_LANGUAGES, get_translations
 from app.portal.rendering import environment
 
 DOMAIN = "console"
@@ -60,13 +63,36 @@ def helpers(language: str, time_zone: str) -> dict[str, Any]:
     def label(kind: str, code: str | None) -> str:
         return translations.gettext(source_label(kind, code)) if code else ""
 
+    territories = Locale.parse(language).territories
+
+    def country_name(code: str | None) -> str:
+        return str(territories.get(code, code)) if code else ""
+
+    def consent_script(requester_language: str) -> str:
+        """The consent text the operator reads aloud, in the caller's language (not the operator's)."""
+        chosen = requester_language if requester_language in SUPPORTED_LANGUAGES else "ru"
+        return get_translations(chosen, DOMAIN).gettext(CONSENT_SCRIPT)
+
     def ngettext(singular: str, plural: str, num: int, **values: object) -> str:
         """Plural forms with `%(num)d` (and any other named values) filled in, as Jinja's i18n extension does."""
         return translations.ngettext(singular, plural, num) % {"num": num, **values}
 
+    def message(text: str) -> str:
+        """A message for the page, translated, starting with a capital (the API's own wording is lower case)."""
+        translated = translations.gettext(text)
+        return translated[:1].upper() + translated[1:]
+
     return {
         "_": translations.gettext,
+        "message": message,
         "label": label,
+        "country_name": country_name,
+        "consent_script": consent_script,
+        "display_name": display_name,
+        "explain_text": lambda text: explanations.joined(text, translations.gettext),
+        "explain_field": lambda name: explanations.field_name(name, translations.gettext),
+        "explain_detail": lambda text: explanations.sentence(text, translations.gettext),
+        "explain_verdict": lambda code: explanations.verdict(code, translations.gettext),
         "ngettext": ngettext,
         "lang": language,
         "when": when,

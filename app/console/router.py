@@ -5,12 +5,24 @@ Adding a screen: see `docs/console.md`.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import Response
 
-from app.console import account, cases, errors_html, landing
+from app.console import account, cases, errors_html, intake, landing
+from app.console.web import FormRejected
 
 errors_html.install()
 
 router = APIRouter()
-for module in (landing, account, cases):
+for module in (landing, account, intake, cases):
     router.include_router(module.router)
+
+
+def install(app: FastAPI) -> None:
+    """What the console needs from the application besides its routes: the handler for rejected forms."""
+
+    async def rejected(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, FormRejected)
+        return exc.response
+
+    app.add_exception_handler(FormRejected, rejected)

@@ -36,6 +36,16 @@ CONSOLE_CSP = (
 )
 
 
+class FormRejected(Exception):
+    """Raise with the page to show (the form again, filled, with its errors) when a form's change must not stand:
+    the request's transaction is rolled back like any failed request (nothing half-done is kept, no idempotency
+    claim, no audit of what did not happen), then `response` is sent."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__("form rejected")
+        self.response = response
+
+
 def console_settings(request: Request) -> ConsoleConfig:
     config: ConsoleConfig = request.app.state.settings.console
     return config

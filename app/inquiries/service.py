@@ -19,7 +19,7 @@ from app.audit import record
 from app.auth.principals import StaffPrincipal
 from app.cases.deadlines import settings_of
 from app.cases.duplicates import DuplicateCandidate, find_duplicates
-from app.cases.family_access import issue_family_code
+from app.cases.family_access import issue_family_access
 from app.cases.models import Case, CaseState, Channel, Inquiry
 from app.cases.nameindex import index_inquiry, particulars_of
 from app.cases.policies import case_scope, get_case_for_intake
@@ -42,6 +42,8 @@ class InquiryCreated:
     case_opened: bool
     access_code: str
     duplicates: list[DuplicateCandidate]
+    code_emailed: bool = False
+    """The access code was also queued for email (the requester gave an address and consented)."""
 
 
 def normalize_phone(raw: str | None, region: str) -> str | None:
@@ -157,8 +159,8 @@ def create_inquiry(session: Session, *, principal: StaffPrincipal, data: Inquiry
         },
     )
     duplicates = find_duplicates(session, particulars_of(inquiry), exclude_case_id=case.id)
-    code = issue_family_code(session, case=case, inquiry=inquiry, actor=principal.actor)
-    return InquiryCreated(inquiry, case, opened, code, duplicates)
+    issued = issue_family_access(session, case=case, inquiry=inquiry, actor=principal.actor)
+    return InquiryCreated(inquiry, case, opened, issued.access_code, duplicates, issued.email_queued)
 
 
 def check_duplicates(
