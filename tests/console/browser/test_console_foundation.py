@@ -22,7 +22,9 @@ def test_operator_signs_in_searches_and_opens_a_case_in_each_language(desk, live
     accessible(page)
     screenshot(page, "sign-in-uk")
     sign_in(page, live_server, operator)
-    assert page.get_by_role("navigation", name="Розділи").get_by_role("link").all_inner_texts() == ["Пошук"]
+    screens = page.get_by_role("navigation", name="Розділи")
+    assert screens.get_by_role("link").all_inner_texts() == ["Новий дзвінок", "Новий запит поштою", "Пошук"]
+    screens.get_by_role("link", name="Пошук").click()
     page.get_by_label(re.compile("Ім’я")).fill("Ivanov")
     page.wait_for_selector("text=Знайдено 1 справу")
     assert page.get_by_role("link", name=reference).is_visible()
