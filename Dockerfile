@@ -1,6 +1,8 @@
 # POW Liaison, production image: dependencies built in one stage, a slim non-root runtime in the other.
-# Runs migrations, loads reference data, then serves. Needs LIAISON_DATABASE_URL (PostgreSQL) and
-# LIAISON_JWT_SIGNING_KEY (>= 32 random bytes); see compose.yaml.
+# One image for every role: `liaison serve` (the default command), `liaison worker`, and the one-shot
+# `liaison migrate && liaison seed` that runs before them (compose.yaml's `migrate` service). Servers and workers
+# wait for the schema to reach the migrations' head; they never migrate themselves, so replicas cannot race.
+# Needs LIAISON_DATABASE_URL (PostgreSQL) and LIAISON_JWT_SIGNING_KEY (>= 32 random bytes); see compose.yaml.
 
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -30,6 +32,9 @@ ENV PATH=/opt/venv/bin:$PATH \
     LIAISON_PORT=8000
 USER liaison
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4).status != 200)"]
-CMD ["sh", "-c", "liaison migrate && liaison seed && exec liaison serve --workers 2"]
+# Probes /readyz on the port the server listens on (LIAISON_PORT), whatever it is set to.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["python", "-m", "app.healthcheck"]
+# SIGTERM (docker stop): the server stops accepting, drains in-flight requests for up to --grace seconds, exits;
+# a worker finishes or gives back its current job. Exec form: the process is PID 1 and receives the signal itself.
+STOPSIGNAL SIGTERM
+CMD ["liaison", "serve", "--workers", "2", "--grace", "20"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import logging
 import sys
 import threading
 from pathlib import Path
@@ -22,6 +23,7 @@ from app.demo import seed_demo_accounts
 from app.errors import DomainError
 from app.idempotency.cli import idempotency_cli
 from app.jobs.queue import run_forever, run_pending
+from app.jobs.stopping import StopSignals, WorkerStopped
 from app.logging import configure_logging
 from app.mailbox.cli import mailbox_cli
 from app.mailbox.worker import start_pollers
@@ -32,6 +34,7 @@ from app.staff import service as staff_service
 from app.staff.models import StaffUser
 from app.transaction import unit_of_work
 
+log = logging.getLogger("app.cli")
 cli = typer.Typer(help="POW Liaison: case management for families of captured or dead soldiers.", no_args_is_help=True)
 users_cli = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 audit_cli = typer.Typer(help="The audit trail.", no_args_is_help=True)
@@ -52,9 +55,18 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (LIAISON_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (LIAISON_PORT)")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    wait_for_schema: Annotated[
+        float, typer.Option(help="Seconds to wait for the database schema to reach the migrations' head")
+    ] = 120.0,
+    grace: Annotated[float, typer.Option(help="On SIGTERM/SIGINT, seconds in-flight requests may take")] = 20.0,
 ) -> None:
-    """Serve the API and portal with uvicorn (httptools, uvloop)."""
+    """Serve the API and portal with uvicorn (httptools, uvloop).
+
+    Starts once the schema is at the migrations' head (run `liaison migrate` first). SIGTERM or SIGINT: stop
+    accepting connections, let in-flight requests finish (up to --grace seconds), exit 0."""
     settings = get_settings()
+    configure_logging(settings.log_level)
+    await_schema_head(settings.database_url, wait_for_schema)
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -64,17 +76,27 @@ def serve(
         access_log=False,
         proxy_headers=settings.trust_forwarded_for,
         log_config=None,
+        timeout_graceful_shutdown=max(1, round(grace)),
     )
+
+
+def await_schema_head(database_url: str, timeout_seconds: float) -> None:
+    """Exit 1 (for the orchestrator to restart us) unless the schema reaches the head in time."""
+    if not migrations.wait_for_head(database_url, timeout_seconds=timeout_seconds):
+        typer.echo(f"the database schema is not at the migrations' head after {timeout_seconds:g} s", err=True)
+        raise typer.Exit(1)
 
 
 @cli.command()
 def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
-    """Apply database migrations (to the latest by default)."""
+    """Apply database migrations (to the latest by default); run it once before starting servers and workers.
+
+    On PostgreSQL it holds an advisory lock: migrators started at once run one after the other."""
     settings = get_settings()
     configure_logging(settings.log_level)
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    migrations.upgrade(settings.database_url, revision)
+    migrations.upgrade_exclusively(settings.database_url, revision)
     typer.echo(f"database at {revision}")
 
 
@@ -166,20 +188,45 @@ def audit_verify() -> None:
 def worker(
     once: Annotated[bool, typer.Option(help="Run the jobs that are due, then exit")] = False,
     poll: Annotated[float, typer.Option(help="Seconds between polls when idle")] = 2.0,
+    grace: Annotated[
+        float, typer.Option(help="On SIGTERM/SIGINT, seconds the current job may take before it is given back")
+    ] = 20.0,
+    wait_for_schema: Annotated[
+        float, typer.Option(help="Seconds to wait for the database schema to reach the migrations' head")
+    ] = 120.0,
 ) -> None:
     """Process background jobs (mail, registry imports, re-matching) and read the mailboxes
-    (`LIAISON_MAILBOX__*`). Run several for more throughput."""
-    configure_logging(get_settings().log_level)
+    (`LIAISON_MAILBOX__*`). Run several for more throughput.
+
+    SIGTERM or SIGINT: claim nothing more, finish the current job (or give it back to the queue after --grace
+    seconds, or on a second signal), exit 0."""
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    await_schema_head(settings.database_url, wait_for_schema)
     factory = _factory()
     if once:
         typer.echo(f"ran {run_pending(factory)} jobs")
         return
     stop_mailboxes = threading.Event()
-    start_pollers(factory, get_settings(), stop_mailboxes)
+    start_pollers(factory, settings, stop_mailboxes)
     try:
-        run_forever(factory, poll_seconds=poll)
+        run_worker_until_stopped(factory, poll_seconds=poll, grace_seconds=grace)
     finally:
         stop_mailboxes.set()
+
+
+def run_worker_until_stopped(factory: sessionmaker[Session], *, poll_seconds: float, grace_seconds: float) -> None:
+    stops = StopSignals(grace_seconds).install()
+    log.info("worker started", extra={"poll_seconds": poll_seconds})
+    try:
+        run_forever(
+            factory, poll_seconds=poll_seconds, should_stop=stops.requested.is_set, interruptible=stops.interruptible
+        )
+    except WorkerStopped:
+        pass
+    finally:
+        stops.uninstall()
+    log.info("worker stopped")
 
 
 @cli.command()

@@ -26,6 +26,9 @@ class Job(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     """At most one unfinished job per key; cleared when the job finishes."""
     last_error: Mapped[str | None] = mapped_column(String(200))
+    request_id: Mapped[str | None] = mapped_column(String(128))
+    """The request (or job) that enqueued it: the worker logs with it, so one inquiry can be followed from the HTTP
+    request through its jobs and mails."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.context import job_id_var, request_id_var
 from app.db import is_postgresql, utcnow
 from app.jobs.models import Job
 from app.transaction import unit_of_work
@@ -45,6 +47,7 @@ def enqueue(
     job = Job(
         kind=kind,
         payload=payload,
+        request_id=request_id_var.get(),
         dedupe_key=dedupe_key,
         max_attempts=max_attempts,
         run_after=utcnow() + (delay or timedelta()),
@@ -63,7 +66,9 @@ def enqueue(
     return job
 
 
-def _claim(factory: sessionmaker[Session], kinds: set[str] | None) -> tuple[int, str, dict[str, Any]] | None:
+def _claim(
+    factory: sessionmaker[Session], kinds: set[str] | None
+) -> tuple[int, str, dict[str, Any], str | None] | None:
     with unit_of_work(factory) as session:
         now = utcnow()
         query = (
@@ -85,16 +90,24 @@ def _claim(factory: sessionmaker[Session], kinds: set[str] | None) -> tuple[int,
         if job is None:
             return None
         job.status, job.locked_at, job.attempts = "running", now, job.attempts + 1
-        return job.id, job.kind, dict(job.payload)
+        return job.id, job.kind, dict(job.payload), job.request_id
 
 
-def _settle(factory: sessionmaker[Session], job_id: int, error: BaseException | None) -> None:
+def _mark_done(session: Session, job_id: int) -> None:
+    """Mark the job done in the handler's own transaction: its work and its completion commit together, so a crash
+    or stop can never leave work done and the job still queued (or the reverse)."""
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id)
+        .values(status="done", finished_at=utcnow(), dedupe_key=None, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _settle_failure(factory: sessionmaker[Session], job_id: int, error: BaseException) -> None:
     with unit_of_work(factory) as session:
         job = session.get(Job, job_id)
         if job is None:
-            return
-        if error is None:
-            job.status, job.finished_at, job.dedupe_key, job.last_error = "done", utcnow(), None, None
             return
         job.last_error = type(error).__name__
         if job.attempts >= job.max_attempts:
@@ -104,24 +117,68 @@ def _settle(factory: sessionmaker[Session], job_id: int, error: BaseException | 
             job.run_after = utcnow() + timedelta(seconds=min(3600, 2**job.attempts * 5))
 
 
-def run_one(factory: sessionmaker[Session], kinds: set[str] | None = None) -> bool:
-    """Claim and run one due job. Returns False when there was none."""
+def release(factory: sessionmaker[Session], job_id: int) -> None:
+    """Give an interrupted job back to the queue as it was before the claim (the attempt does not count). A job
+    whose completion already committed stays done."""
+    with unit_of_work(factory) as session:
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == "running")
+            .values(status="pending", locked_at=None, attempts=Job.attempts - 1, run_after=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    log.info("job released", extra={"job_id": job_id})
+
+
+def run_one(
+    factory: sessionmaker[Session],
+    kinds: set[str] | None = None,
+    interruptible: Callable[[], AbstractContextManager[object]] = nullcontext,
+) -> bool:
+    """Claim and run one due job. Returns False when there was none.
+
+    `interruptible()` surrounds the handler: a stopping worker (`app.jobs.stopping`) may interrupt it there with
+    `WorkerStopped`, and the job is released before that propagates."""
     claimed = _claim(factory, kinds)
     if claimed is None:
         return False
-    job_id, kind, payload = claimed
+    job_id, kind, payload, request_id = claimed
+    with job_context(job_id, request_id):
+        _run_claimed(factory, job_id, kind, payload, interruptible)
+    return True
+
+
+@contextmanager
+def job_context(job_id: int, request_id: str | None) -> Iterator[None]:
+    """Log lines, audit events, mails and jobs enqueued while a job runs carry the request id that enqueued it."""
+    tokens = (job_id_var.set(job_id), request_id_var.set(request_id))
+    try:
+        yield
+    finally:
+        request_id_var.reset(tokens[1])
+        job_id_var.reset(tokens[0])
+
+
+def _run_claimed(
+    factory: sessionmaker[Session],
+    job_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    interruptible: Callable[[], AbstractContextManager[object]],
+) -> None:
     fn = _HANDLERS.get(kind)
-    error: BaseException | None = None
     try:
         if fn is None:
             raise LookupError(f"no handler for job kind {kind}")
-        with unit_of_work(factory) as session:
+        with interruptible(), unit_of_work(factory) as session:
             fn(session, payload)
+            _mark_done(session, job_id)
     except Exception as exc:
-        error = exc
         log.warning("job failed", extra={"job_id": job_id, "kind": kind}, exc_info=exc)
-    _settle(factory, job_id, error)
-    return True
+        _settle_failure(factory, job_id, exc)
+    except BaseException:
+        release(factory, job_id)  # WorkerStopped, KeyboardInterrupt: back to the queue for another worker
+        raise
 
 
 def run_pending(factory: sessionmaker[Session], limit: int | None = None, kinds: set[str] | None = None) -> int:
@@ -133,11 +190,15 @@ def run_pending(factory: sessionmaker[Session], limit: int | None = None, kinds:
 
 
 def run_forever(
-    factory: sessionmaker[Session], *, poll_seconds: float = 2.0, should_stop: Callable[[], bool] = lambda: False
+    factory: sessionmaker[Session],
+    *,
+    poll_seconds: float = 2.0,
+    should_stop: Callable[[], bool] = lambda: False,
+    interruptible: Callable[[], AbstractContextManager[object]] = nullcontext,
 ) -> None:
     while not should_stop():
         try:
-            ran = run_one(factory)
+            ran = run_one(factory, interruptible=interruptible)
         except Exception:
             log.exception("worker loop error")
             ran = False

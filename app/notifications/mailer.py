@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from app.config import SmtpConfig
+from app.context import request_id_var
 
 
 def build_message(
@@ -31,6 +32,8 @@ def build_message(
     message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2].strip("> ") or None)
     message["Content-Language"] = language
     message["Auto-Submitted"] = "auto-generated"
+    if request_id := request_id_var.get():
+        message["X-Request-ID"] = request_id  # support can follow a mail back to the request that caused it
     for name, value in (headers or {}).items():
         del message[name]
         message[name] = value
