@@ -1,7 +1,7 @@
 """ops: the request id that enqueued a job, so the worker logs with it
 
 Revision ID: 2026_11_30_7314
-Revises: 7316
+Revises: 4826
 Create Date: 2026-11-30 06:50:10.779390
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "2026_11_30_7314"
-down_revision: str | None = "7316"
+down_revision: str | None = "4826"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
