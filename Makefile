@@ -12,7 +12,7 @@ TEST_WORKERS ?= auto
 PIP_COMPILE = $(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --no-emit-index-url \
 	--no-emit-find-links
 
-.PHONY: install lock run test fuzz lint typecheck pytest openapi migrate bench-lookup bench-import clean portal-messages console-messages
+.PHONY: install lock run test fuzz lint typecheck pytest openapi migrate bench-lookup bench-import bench-mail clean portal-messages console-messages
 
 install: $(STAMP)
 
@@ -65,6 +65,10 @@ bench-lookup: install
 
 bench-import: install
 	$(BIN)/python -m bench.imports $(BENCH_ARGS)
+
+# Email intake from a 10,000-message Dovecot mailbox, a worker killed half way (BENCH_ARGS="--messages 1000").
+bench-mail: install
+	$(BIN)/python -m bench.mail $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-* .pytest_cache .mypy_cache .ruff_cache tests/artifacts

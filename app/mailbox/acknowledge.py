@@ -13,7 +13,6 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -33,52 +32,63 @@ def own_addresses(settings: Settings) -> set[str]:
     return addresses
 
 
-def _correspondent(session: Session, address: str) -> MailCorrespondent:
-    found = session.get(MailCorrespondent, address)
-    if found is not None:
+class Acknowledger:
+    """Decides the acknowledgement of each message of one stored batch (in the batch's transaction).
+
+    The batch's correspondents and the count of this hour's acknowledgements are read once, so deciding costs no
+    query per message. A correspondent created here by two workers at once fails the batch's flush, and the batch
+    is stored again (`intake.store_batch`).
+    """
+
+    def __init__(self, session: Session, settings: Settings, addresses: set[str]) -> None:
+        self.session = session
+        self.settings = settings
+        self.now = utcnow()
+        self.own = own_addresses(settings)
+        found = session.execute(select(MailCorrespondent).where(MailCorrespondent.address.in_(sorted(addresses))))
+        self.correspondents = {c.address: c for c in found.scalars()} if addresses else {}
+        # Each address is acknowledged at most once an hour, so counting addresses counts acknowledgements.
+        hour_ago = self.now - timedelta(hours=1)
+        self.recent = session.execute(
+            select(func.count()).select_from(MailCorrespondent).where(MailCorrespondent.last_ack_at > hour_ago)
+        ).scalar_one()
+
+    def _correspondent(self, address: str) -> MailCorrespondent:
+        found = self.correspondents.get(address)
+        if found is None:
+            found = MailCorrespondent(
+                address=address, first_seen_at=self.now, last_message_at=self.now, messages=0, acks=0
+            )
+            self.session.add(found)
+            self.correspondents[address] = found
         return found
-    now = utcnow()
-    created = MailCorrespondent(address=address, first_seen_at=now, last_message_at=now, messages=0, acks=0)
-    try:
-        with session.begin_nested():
-            session.add(created)
-    except IntegrityError:  # another poller saw this sender first
-        existing = session.get(MailCorrespondent, address)
-        assert existing is not None
-        return existing
-    return created
 
-
-def consider(session: Session, settings: Settings, message: MailMessage) -> Acknowledgement:
-    """Decide whether `message` is acknowledged, and queue the reply when it is (in the caller's transaction)."""
-    address = message.sender_address
-    correspondent = _correspondent(session, address) if address else None
-    now = utcnow()
-    if correspondent is not None:
-        correspondent.messages += 1
-        correspondent.last_message_at = now
-    if not settings.mailbox.acknowledge:
-        return Acknowledgement.DISABLED
-    if message.automatic:
-        return Acknowledgement.AUTOMATIC
-    if correspondent is None or address is None:
-        return Acknowledgement.NO_ADDRESS
-    if address in own_addresses(settings):
-        return Acknowledgement.AUTOMATIC
-    interval = timedelta(hours=settings.mailbox.ack_interval_hours)
-    if correspondent.last_ack_at is not None and now - correspondent.last_ack_at < interval:
-        return Acknowledgement.KNOWN_SENDER
-    # Each address is acknowledged at most once an hour, so counting addresses counts acknowledgements.
-    recent = session.execute(
-        select(func.count())
-        .select_from(MailCorrespondent)
-        .where(MailCorrespondent.last_ack_at > now - timedelta(hours=1))
-    ).scalar_one()
-    if recent >= settings.mailbox.ack_max_per_hour:
-        return Acknowledgement.RATE_LIMITED
-    correspondent.last_ack_at, correspondent.acks = now, correspondent.acks + 1
-    queue_email(session, ACK_KIND, {"mail_id": str(message.id)}, dedupe_key=f"{ACK_KIND}:{message.id}")
-    return Acknowledgement.QUEUED
+    def consider(self, message: MailMessage) -> Acknowledgement:
+        """Whether `message` is acknowledged; queues the reply when it is."""
+        address = message.sender_address
+        correspondent = self._correspondent(address) if address else None
+        if correspondent is not None:
+            correspondent.messages += 1
+            correspondent.last_message_at = self.now
+        mailbox = self.settings.mailbox
+        if not mailbox.acknowledge:
+            return Acknowledgement.DISABLED
+        if message.automatic:
+            return Acknowledgement.AUTOMATIC
+        if correspondent is None or address is None:
+            return Acknowledgement.NO_ADDRESS
+        if address in self.own:
+            return Acknowledgement.AUTOMATIC
+        interval = timedelta(hours=mailbox.ack_interval_hours)
+        if correspondent.last_ack_at is not None and self.now - correspondent.last_ack_at < interval:
+            return Acknowledgement.KNOWN_SENDER
+        if self.recent >= mailbox.ack_max_per_hour:
+            return Acknowledgement.RATE_LIMITED
+        correspondent.last_ack_at, correspondent.acks = self.now, correspondent.acks + 1
+        self.recent += 1
+        # No dedupe key: the job is queued in the transaction that stores the message, so it exists exactly once.
+        queue_email(self.session, ACK_KIND, {"mail_id": str(message.id)})
+        return Acknowledgement.QUEUED
 
 
 @register_composer(ACK_KIND)

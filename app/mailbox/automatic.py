@@ -16,16 +16,18 @@ _SYSTEM_LOCAL_PARTS = frozenset(
 )
 
 
-def _get(message: Message, name: str) -> str:
-    try:
-        value = message.get(name)
-    except Exception:
-        return "malformed"
-    return "" if value is None else " ".join(str(value).split()).lower()
-
-
 def automatic_reason(message: Message, sender_address: str | None) -> str | None:
-    """Why `message` is automatic mail, or None when a person wrote it."""
+    """Why `message` is automatic mail, or None when a person wrote it.
+
+    Reads the header source (`raw_items`): these are plain tokens, and `policy.default` would build a full header
+    object for each lookup."""
+    raw: dict[str, str] = {}
+    for name, value in message.raw_items():
+        raw.setdefault(name.lower(), " ".join(str(value).split()).lower())
+
+    def _get(_message: Message, name: str) -> str:
+        return raw.get(name.lower(), "")
+
     auto_submitted = _get(message, "Auto-Submitted")
     if auto_submitted and auto_submitted.split(";", 1)[0].strip() != "no":
         return f"Auto-Submitted: {auto_submitted[:30]}"
@@ -33,15 +35,15 @@ def automatic_reason(message: Message, sender_address: str | None) -> str | None
     if precedence in ("bulk", "list", "junk", "auto_reply"):
         return f"Precedence: {precedence}"
     for name in _LIST_HEADERS:
-        if message.get(name) is not None:
+        if name.lower() in raw:
             return f"mailing list ({name})"
     for name in _AUTOREPLY_HEADERS:
-        if message.get(name) is not None:
+        if name.lower() in raw:
             return f"auto-reply ({name})"
     suppress = _get(message, "X-Auto-Response-Suppress")
     if any(word in suppress for word in ("all", "oof", "autoreply")):
         return "auto-reply (X-Auto-Response-Suppress)"
-    if _get(message, "Return-Path") in ("<>", "") and message.get("Return-Path") is not None:
+    if "return-path" in raw and raw["return-path"] in ("<>", ""):
         return "bounce (null Return-Path)"
     if message.get_content_type() == "multipart/report":
         return "bounce (delivery report)"

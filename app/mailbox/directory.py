@@ -13,9 +13,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
-from app.mailbox.intake import Fetched, StoreResult, store_messages
+from app.mailbox.intake import Fetched, StoreResult, store_batch
 from app.mailbox.pause import pause
-from app.transaction import unit_of_work
 
 log = logging.getLogger("app.mailbox")
 MAILBOX_NAME = "directory"
@@ -40,10 +39,9 @@ class DirectoryPoller:
                     batch.append((path, Fetched(raw=path.read_bytes())))
                 except OSError:
                     log.warning("unreadable file in the mail directory", extra={"file": path.name})
-            with unit_of_work(self.factory) as session:
-                result = store_messages(
-                    session, self.settings, mailbox=MAILBOX_NAME, uidvalidity=None, items=[f for _, f in batch]
-                )
+            result = store_batch(
+                self.factory, self.settings, mailbox=MAILBOX_NAME, uidvalidity=None, items=[f for _, f in batch]
+            )
             for path, _ in batch:
                 path.replace(self.processed / path.name)
             total.stored += result.stored

@@ -19,9 +19,8 @@ from imapclient.exceptions import IMAPClientError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import ImapAccount, Settings
-from app.mailbox.intake import Fetched, StoreResult, store_messages
+from app.mailbox.intake import Fetched, StoreResult, store_batch
 from app.mailbox.pause import pause
-from app.transaction import unit_of_work
 
 log = logging.getLogger("app.mailbox")
 SEEN = b"\\Seen"
@@ -87,9 +86,12 @@ class ImapPoller:
         uidvalidity = self.uidvalidity(client)
         uids = sorted(int(u) for u in client.search(["UNSEEN", "UNDELETED"]))
         total = StoreResult()
+        sizes: dict[int, int] = {}
+        for chunk in _chunks(uids, 1000):  # one round trip per thousand; IMAP command lines are limited
+            found = client.fetch(chunk, ["RFC822.SIZE"])
+            sizes.update({int(u): int(data.get(b"RFC822.SIZE", 0)) for u, data in found.items()})
         for chunk in _chunks(uids, limits.batch_size):
-            sizes = client.fetch(chunk, ["RFC822.SIZE"])
-            whole = [u for u in chunk if int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) <= limits.max_message_bytes]
+            whole = [u for u in chunk if sizes.get(u, 0) <= limits.max_message_bytes]
             big = [u for u in chunk if u not in whole]
             items: list[Fetched] = []
             if whole:
@@ -98,14 +100,11 @@ class ImapPoller:
             if big:
                 headers = client.fetch(big, ["BODY.PEEK[HEADER]"])
                 items += [
-                    Fetched(raw=bytes(headers[u][b"BODY[HEADER]"]), uid=u, size=int(sizes[u][b"RFC822.SIZE"]))
-                    for u in big
-                    if u in headers
+                    Fetched(raw=bytes(headers[u][b"BODY[HEADER]"]), uid=u, size=sizes[u]) for u in big if u in headers
                 ]
-            with unit_of_work(self.factory) as session:
-                result = store_messages(
-                    session, self.settings, mailbox=self.account.name, uidvalidity=uidvalidity, items=items
-                )
+            result = store_batch(
+                self.factory, self.settings, mailbox=self.account.name, uidvalidity=uidvalidity, items=items
+            )
             self.mark_done(client, [item.uid for item in items if item.uid is not None])
             total.stored += result.stored
             total.known += result.known

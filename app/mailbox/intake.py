@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import record, system_actor
 from app.config import Settings
@@ -23,6 +23,7 @@ from app.db import new_id, utcnow
 from app.mailbox import acknowledge, routing
 from app.mailbox.models import MailAttachment, MailMessage, MailState
 from app.mailbox.parse import Limits, ParsedMail, parse_message
+from app.transaction import unit_of_work
 
 log = logging.getLogger("app.mailbox")
 
@@ -99,60 +100,119 @@ def _known_uids(session: Session, mailbox: str, uidvalidity: int | None, uids: l
     return {int(uid) for (uid,) in rows if uid is not None}
 
 
+class ConcurrentStore(Exception):
+    """Another worker stored one of the batch's messages (or senders) meanwhile: store the batch again."""
+
+
+def _existing_keys(session: Session, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        rows = session.execute(
+            select(MailMessage.dedupe_key).where(MailMessage.dedupe_key.in_(keys[start : start + 500]))
+        )
+        found.update(key for (key,) in rows)
+    return found
+
+
 def store_messages(
     session: Session, settings: Settings, *, mailbox: str, uidvalidity: int | None, items: Sequence[Fetched]
 ) -> StoreResult:
-    """Store each new message of `items` with its attachments; route it; decide its acknowledgement."""
+    """Store each new message of `items` with its attachments; route it; decide its acknowledgement.
+
+    Raises `ConcurrentStore` when another worker stored some of them first (the transaction must be rolled back).
+    """
     result = StoreResult()
     known = _known_uids(session, mailbox, uidvalidity, [i.uid for i in items if i.uid is not None])
     limits = _limits(settings)
+    fresh: list[tuple[Fetched, ParsedMail, str]] = []
+    keys: set[str] = set()
     for item in items:
         if item.uid is not None and item.uid in known:
             result.known += 1
             continue
         parsed = parse_message(item.raw, limits)
         key = dedupe_key(parsed, item.raw)
-        if session.execute(select(MailMessage.id).where(MailMessage.dedupe_key == key)).first() is not None:
+        if key in keys:
             result.duplicates += 1
             continue
-        message = _new_message(mailbox, uidvalidity, item, parsed, key)
-        try:
-            with session.begin_nested():
+        keys.add(key)
+        fresh.append((item, parsed, key))
+    existing = _existing_keys(session, sorted(keys))
+    senders = {p.sender_address for _, p, k in fresh if p.sender_address and k not in existing}
+    acknowledger = acknowledge.Acknowledger(session, settings, senders)
+    new: list[tuple[MailMessage, Fetched, ParsedMail]] = []
+    try:
+        with session.no_autoflush:
+            for item, parsed, key in fresh:
+                if key in existing:
+                    result.duplicates += 1
+                    continue
+                message = _new_message(mailbox, uidvalidity, item, parsed, key)
                 session.add(message)
-                session.flush()
-        except IntegrityError:  # another worker stored it a moment ago
-            result.duplicates += 1
-            continue
-        for attachment in parsed.attachments:
-            session.add(
-                MailAttachment(
-                    mail_id=message.id,
-                    position=attachment.position,
-                    filename=attachment.filename,
-                    content_type=attachment.content_type,
-                    size=attachment.size,
-                    sha256=attachment.sha256,
-                    content=attachment.content,
-                    problem=attachment.problem,
-                )
-            )
-        routing.route(session, message)
-        message.acknowledgement = acknowledge.consider(session, settings, message).value
-        record(
-            session,
-            actor=system_actor(),
-            action="mail.received",
-            target_type="mail_message",
-            target_id=message.id,
-            details={
-                "mailbox": mailbox,
-                "uid": item.uid,
-                "state": message.state,
-                "automatic": message.automatic,
-                "problems": len(message.problems),
-                "acknowledgement": message.acknowledgement,
-            },
-        )
-        result.stored += 1
-    session.flush()
+                new.append((message, item, parsed))
+        session.flush()  # the messages first: attachments and contacts refer to them
+        with session.no_autoflush:
+            for message, item, parsed in new:
+                _complete(session, acknowledger, message, item, parsed)
+        session.flush()
+    except IntegrityError as exc:
+        raise ConcurrentStore from exc
+    result.stored = len(new)
     return result
+
+
+def _complete(
+    session: Session, acknowledger: acknowledge.Acknowledger, message: MailMessage, item: Fetched, parsed: ParsedMail
+) -> None:
+    """Attachments, routing, acknowledgement and the audit event of a message just inserted."""
+    for attachment in parsed.attachments:
+        session.add(
+            MailAttachment(
+                mail_id=message.id,
+                position=attachment.position,
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                size=attachment.size,
+                sha256=attachment.sha256,
+                content=attachment.content,
+                problem=attachment.problem,
+            )
+        )
+    routing.route(session, message)
+    message.acknowledgement = acknowledger.consider(message).value
+    record(
+        session,
+        actor=system_actor(),
+        action="mail.received",
+        target_type="mail_message",
+        target_id=message.id,
+        details={
+            "mailbox": message.mailbox,
+            "uid": item.uid,
+            "state": message.state,
+            "automatic": message.automatic,
+            "problems": len(message.problems),
+            "acknowledgement": message.acknowledgement,
+        },
+    )
+
+
+def store_batch(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    *,
+    mailbox: str,
+    uidvalidity: int | None,
+    items: Sequence[Fetched],
+    attempts: int = 3,
+) -> StoreResult:
+    """`store_messages` in a transaction of its own, committed; run again when another worker raced it."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with unit_of_work(factory) as session:
+                return store_messages(session, settings, mailbox=mailbox, uidvalidity=uidvalidity, items=items)
+        except ConcurrentStore:
+            if attempt == attempts:
+                raise
+            log.info("batch raced another worker; storing it again", extra={"mailbox": mailbox})
+    raise AssertionError("unreachable")

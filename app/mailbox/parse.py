@@ -14,11 +14,38 @@ from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
+from email.policy import EmailPolicy
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from functools import lru_cache
 
 from app.mailbox.automatic import automatic_reason
 from app.mailbox.htmltext import html_to_text
 from app.mailbox.language import detect_language
+
+
+class _MemoPolicy(EmailPolicy):
+    """`policy.default` (which is `EmailPolicy()`) with each header value parsed once.
+
+    `policy.default` builds a header object from the source text on every access, and the parser itself asks for
+    a part's Content-Type several times; the same few values (`text/plain; charset=utf-8`, `base64`) recur in every
+    message. Header objects are immutable, so parsed structural headers are shared (never senders or subjects:
+    no personal data lingers in a cache).
+    """
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        if hasattr(value, "name") or name.lower() not in _STRUCTURAL:
+            return super().header_fetch_parse(name, value)  # type: ignore[no-any-return]
+        return _parsed_header(name, value)
+
+
+_STRUCTURAL = frozenset({"content-type", "content-transfer-encoding", "content-disposition", "mime-version"})
+_POLICY = _MemoPolicy()
+
+
+@lru_cache(maxsize=8192)
+def _parsed_header(name: str, value: str) -> str:
+    return EmailPolicy.header_fetch_parse(_POLICY, name, value)  # type: ignore[no-any-return]
+
 
 MAX_BODY_CHARS = 100_000
 """The inquiry's message field holds this much; the raw message keeps the rest."""
@@ -154,8 +181,8 @@ def _filename(part: Message, problems: list[str]) -> str | None:
     return cleaned[:255] or None
 
 
-def _payload(part: Message, problems: list[str]) -> bytes:
-    if part.get_content_type() == "message/rfc822" or part.is_multipart():
+def _payload(part: Message, problems: list[str], content_type: str = "") -> bytes:
+    if content_type == "message/rfc822" or part.is_multipart():
         try:
             inner = part.get_payload(0) if part.is_multipart() else part.get_payload()
             if isinstance(inner, Message):
@@ -166,7 +193,7 @@ def _payload(part: Message, problems: list[str]) -> bytes:
     try:
         data = part.get_payload(decode=True)
     except Exception:
-        problems.append(f"{part.get_content_type()}: undecodable transfer encoding")
+        problems.append(f"{content_type or 'part'}: undecodable transfer encoding")
         data = None
     if isinstance(data, bytes):
         return data
@@ -174,29 +201,34 @@ def _payload(part: Message, problems: list[str]) -> bytes:
     return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
 
 
-def _leaves(message: Message) -> list[Message]:
-    """Leaf parts in order; an attached message (message/rfc822) counts as one leaf, its insides unread."""
-    out: list[Message] = []
+def _leaves(message: Message) -> list[tuple[Message, str]]:
+    """Leaf parts in order with their content type; an attached message (message/rfc822) counts as one leaf.
+
+    (`policy.default` parses a header anew on every access, so each part's type is read once here.)"""
+    out: list[tuple[Message, str]] = []
     stack = [message]
     while stack:
         part = stack.pop(0)
-        if part.get_content_type() == "message/rfc822" and part is not message:
-            out.append(part)
+        content_type = part.get_content_type()
+        if content_type == "message/rfc822" and part is not message:
+            out.append((part, content_type))
         elif part.is_multipart():
             children = part.get_payload()
             stack[0:0] = (
                 [child for child in children if isinstance(child, Message)] if isinstance(children, list) else []
             )
         else:
-            out.append(part)
+            out.append((part, content_type))
     return out
 
 
-def _is_attachment(part: Message) -> bool:
-    disposition = (part.get("Content-Disposition") or "").split(";", 1)[0].strip().lower()
-    if disposition == "attachment" or part.get_filename() is not None:
+def _is_attachment(part: Message, content_type: str) -> bool:
+    if content_type not in ("text/plain", "text/html"):
         return True
-    return part.get_content_maintype() != "text" or part.get_content_subtype() not in ("plain", "html")
+    if "Content-Disposition" not in part:
+        return "name=" in (_raw_header(part, "Content-Type") or "").lower()
+    disposition = str(part.get("Content-Disposition") or "").split(";", 1)[0].strip().lower()
+    return disposition == "attachment" or part.get_filename() is not None
 
 
 def parse_message(raw: bytes, limits: Limits | None = None) -> ParsedMail:
@@ -204,14 +236,15 @@ def parse_message(raw: bytes, limits: Limits | None = None) -> ParsedMail:
     out = ParsedMail()
     problems = out.problems
     try:
-        message: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)  # type: ignore[assignment]
+        message: EmailMessage = BytesParser(policy=_POLICY).parsebytes(raw)  # type: ignore[assignment]
     except Exception as exc:  # the parser is lenient; this is the last line of defence
         problems.append(f"message could not be parsed ({type(exc).__name__})")
         return out
     if message.defects:
         problems.extend(f"MIME: {type(d).__name__}" for d in message.defects[:5])
-    message_id = _header(message, "Message-ID", problems)
-    out.message_id = message_id.strip().strip("<>").strip()[:255] or None if message_id else None
+    message_id = _raw_header(message, "Message-ID")
+    if message_id and not _has_raw_8bit(message_id):
+        out.message_id = " ".join(message_id.split()).strip("<>").strip()[:255] or None
     out.sender_name, out.sender_address = _address(_header(message, "From", problems))
     if out.sender_address is None:
         problems.append("From: no valid sender address")
@@ -238,27 +271,29 @@ def _read_parts(message: Message, limits: Limits, out: ParsedMail) -> None:
         leaves = _leaves(message)
     except Exception:
         problems.append("MIME: structure could not be walked")
-        leaves = [message]
-    for part in leaves:
+        leaves = [(message, "application/octet-stream")]
+    for part, content_type in leaves:
         try:
-            attachment = _is_attachment(part)
+            attachment = _is_attachment(part, content_type)
         except Exception:
             attachment = True
         if not attachment:
-            text = decode_text(_payload(part, problems), part.get_content_charset(), problems, part.get_content_type())
-            if part.get_content_subtype() == "plain" and plain is None:
+            text = decode_text(
+                _payload(part, problems, content_type), part.get_content_charset(), problems, content_type
+            )
+            if content_type == "text/plain" and plain is None:
                 plain = text
                 continue
-            if part.get_content_subtype() == "html" and html is None:
+            if content_type == "text/html" and html is None:
                 html = text
                 continue
             # A second body part (a mail client splitting text around an image): kept as an attachment.
         position += 1
-        data = _payload(part, problems)
+        data = _payload(part, problems, content_type)
         item = ParsedAttachment(
             position=position,
             filename=_filename(part, problems),
-            content_type=part.get_content_type()[:127],
+            content_type=content_type[:127],
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
             content=data,

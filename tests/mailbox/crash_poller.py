@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import app.models  # noqa: F401
 from app import job_handlers  # noqa: F401
-from app.mailbox import imap
+from app.mailbox import imap, intake
 from app.mailbox.cli import poll
 
 
@@ -36,7 +36,7 @@ def _dying_unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
 def main() -> None:
     moment = sys.argv[1]
     if moment == "before-commit":
-        imap.unit_of_work = _dying_unit_of_work  # type: ignore[assignment]
+        intake.unit_of_work = _dying_unit_of_work  # type: ignore[assignment]
     elif moment == "before-mark":
         imap.ImapPoller.mark_done = lambda self, client, uids: _die()  # type: ignore[method-assign]
     else:
