@@ -40,6 +40,7 @@ run: install
 lint: install
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/ruff format --check app tests bench
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy app

@@ -25,6 +25,7 @@ from app.errors import install_error_handlers
 from app.handovers.outputs_router import router as handover_outputs_router
 from app.handovers.router import router as handovers_router
 from app.health import router as health_router
+from app.inquiries.attachment_router import router as inquiry_attachment_router
 from app.inquiries.router import router as inquiries_router
 from app.jobs.queue import run_forever
 from app.logging import configure_logging
@@ -47,6 +48,7 @@ ROUTERS = [
     cases_router,
     death_notice_router,
     call_tasks_router,
+    inquiry_attachment_router,
     portal_router,
     console_router,
     registry_router,

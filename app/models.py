@@ -7,8 +7,10 @@ from app.audit import models as audit_models
 from app.auth import models as auth_models
 from app.cases import models as case_models
 from app.console import models as console_models
+from app.family_access import models as family_access_models
 from app.handovers import models as handover_models
 from app.idempotency import models as idempotency_models
+from app.inquiries import models as inquiry_models
 from app.jobs import models as job_models
 from app.mailbox import models as mailbox_models
 from app.matches import models as match_models
@@ -22,8 +24,10 @@ __all__ = [
     "auth_models",
     "case_models",
     "console_models",
+    "family_access_models",
     "handover_models",
     "idempotency_models",
+    "inquiry_models",
     "job_models",
     "mailbox_models",
     "match_models",

@@ -20,31 +20,11 @@ from uuid import UUID
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
+from app.audit.sensitive import SENSITIVE_FIELDS
 from app.context import client_ip_var, request_id_var, user_agent_var
 from app.db import utcnow
 
 PENDING_KEY = "audit_pending"
-
-# Field names whose values never enter the audit trail in clear. Domains add theirs with `register_sensitive`.
-SENSITIVE_FIELDS: set[str] = {
-    "password",
-    "password_hash",
-    "token",
-    "access_code",
-    "phone",
-    "email",
-    "document_number",
-    "prisoner_number",
-    "place_of_internment",
-    "state_of_health",
-    "burial_place",
-    "date_of_birth",
-    "body",
-}
-
-
-def register_sensitive(*names: str) -> None:
-    SENSITIVE_FIELDS.update(names)
 
 
 @dataclass(frozen=True, slots=True)

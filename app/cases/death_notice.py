@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 from app.audit import record
 from app.auth.principals import StaffPrincipal
 from app.cases.disclosure import Disclosure, death_confirmed, disclosure_for
-from app.cases.models import Case, ContactPurpose, DeathDisclosureRelease, Inquiry
+from app.cases.models import Case, ContactPurpose, DeathDisclosureRelease
 from app.cases.policies import get_case_for
 from app.cases.workflow import add_event
 from app.config import PortalConfig
 from app.db import utcnow
 from app.errors import Conflict, Unprocessable
+from app.inquiries.models import Inquiry
 
 NOTIFICATION_PURPOSES = frozenset({ContactPurpose.DEATH_NOTIFICATION, ContactPurpose.NOTIFICATION_ATTEMPT})
 

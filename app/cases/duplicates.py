@@ -23,7 +23,7 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.cases.models import Case, Inquiry
+from app.cases.models import Case
 from app.cases.nameindex import candidate_case_ids, frequencies, particulars_of
 from app.cases.similarity import (
     Particulars,
@@ -35,6 +35,7 @@ from app.cases.similarity import (
     service_key,
 )
 from app.cases.text import normalize_service_number
+from app.inquiries.models import Inquiry
 from app.matching import LookupQuery, Match
 
 DEFAULT_LIMIT = 10

@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session
 from app.audit import record
 from app.auth.principals import StaffPrincipal
 from app.cases.death_notice import check_notification_contact
-from app.cases.models import Case, CaseContact, CaseNote, ContactPurpose, Inquiry
+from app.cases.models import Case, CaseContact, CaseNote, ContactPurpose
 from app.cases.policies import get_case_for, visible_note_kinds
 from app.cases.queries import case_family_ids
 from app.cases.service import ensure_active
 from app.cases.workflow import add_event
 from app.db import utcnow
 from app.errors import Unprocessable
+from app.inquiries.models import Inquiry
 from app.staff.models import StaffUser
 
 

@@ -1,20 +1,19 @@
-"""Case, inquiry, timeline, contact log, notes and outcome proposals.
+"""Case, timeline, contact log, notes and outcome proposals.
 
-The sought person's particulars are kept on every inquiry as the relative gave them, and once on the case as the
-officers' working summary (seeded from the first inquiry).
+The sought person's particulars are kept on every inquiry (`app.inquiries.models`) as the relative gave them, and
+once on the case as the officers' working summary (seeded from the first inquiry).
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.audit.service import register_sensitive
 from app.db import Base, new_id, utcnow
 
 
@@ -116,43 +115,6 @@ class Case(SoughtPerson, Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (Index("ix_case_sought_service_number", "sought_service_number"),)
-
-
-class Inquiry(SoughtPerson, Base):
-    """One contact from one requester, with the sought person's particulars as that requester knows them."""
-
-    __tablename__ = "inquiry"
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
-    channel: Mapped[str] = mapped_column(String(10))
-    received_at: Mapped[datetime]
-    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_user.id"))
-    """The operator who logged it; none for the public web form."""
-    requester_name: Mapped[str] = mapped_column(String(200))
-    requester_name_key: Mapped[str] = mapped_column(String(300), index=True)
-    """`app.cases.text.search_key` of the requester's name."""
-    requester_relationship: Mapped[str] = mapped_column(String(16))
-    requester_phone: Mapped[str | None] = mapped_column(String(20), index=True)
-    """E.164."""
-    requester_email: Mapped[str | None] = mapped_column(String(254), index=True)
-    requester_language: Mapped[str] = mapped_column(String(2), default=Language.RU.value)
-    requester_city: Mapped[str | None] = mapped_column(String(100))
-    requester_country: Mapped[str | None] = mapped_column(String(2))
-    """ISO 3166-1 alpha-2."""
-    consent_store: Mapped[bool]
-    consent_contact_email: Mapped[bool] = mapped_column(default=False)
-    consent_contact_phone: Mapped[bool] = mapped_column(default=False)
-    sought_last_contact_date: Mapped[date | None]
-    sought_last_contact_place: Mapped[str | None] = mapped_column(String(200))
-    sought_distinguishing_marks: Mapped[str | None] = mapped_column(Text)
-    sought_notes: Mapped[str | None] = mapped_column(Text)
-    message_subject: Mapped[str | None] = mapped_column(String(300))
-    message_sender: Mapped[str | None] = mapped_column(String(300))
-    message_body: Mapped[str | None] = mapped_column(Text)
-    """For email and web: the original message, verbatim."""
-    operator_notes: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class CaseEvent(Base):
@@ -292,26 +254,6 @@ SOUGHT_FIELDS = (
     "sought_service_number",
 )
 """The particulars shared by a case's working summary and an inquiry."""
-
-# Personal data never enters the audit trail in clear: only a salted hash shows that it changed.
-register_sensitive(
-    *SOUGHT_FIELDS,
-    "requester_name",
-    "requester_phone",
-    "requester_email",
-    "requester_city",
-    "sought_last_contact_date",
-    "sought_last_contact_place",
-    "sought_distinguishing_marks",
-    "sought_notes",
-    "message_subject",
-    "message_sender",
-    "message_body",
-    "operator_notes",
-    "summary",
-    "name",
-    "phone",
-)
 
 
 class CallTaskKind(StrEnum):

@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.cases.models import Case, CaseNameKey, CaseState, Inquiry, SoughtPerson
+from app.cases.models import Case, CaseNameKey, CaseState, SoughtPerson
 from app.cases.similarity import Particulars, index_keys
+from app.inquiries.models import Inquiry
 
 CANDIDATE_LIMIT = 50
 

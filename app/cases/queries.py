@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from app.audit import record
 from app.auth.principals import StaffPrincipal
 from app.cases.deadlines import overdue_condition
-from app.cases.models import Case, CaseEvent, CaseState, Inquiry
+from app.cases.models import Case, CaseEvent, CaseState
 from app.cases.nameindex import active_case
 from app.cases.policies import get_case_for, scoped_cases
 from app.cases.search import SearchFilters, case_conditions
 from app.db import utcnow
+from app.inquiries.models import Inquiry
 from app.staff.models import StaffUser
 
 MAX_MERGE_DEPTH = 16

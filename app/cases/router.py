@@ -1,5 +1,7 @@
 """Case routes: queues and search, the case record, its life cycle, assignment, contact log and notes, merging.
 
+Moving single inquiries between cases (`/attach`, `/detach`) is the inquiry domain's: `app.inquiries.attachment_router`.
+
 Every change to a case needs `If-Match` with the ETag last read (428 without, 412 when stale) and accepts an
 `Idempotency-Key`. Out-of-scope cases are 404.
 """
@@ -20,7 +22,6 @@ from app.cases.params import SearchDep
 from app.cases.queries import CaseSort, Queue
 from app.cases.schemas import (
     AssignmentIn,
-    AttachIn,
     CaseFullOut,
     CasePatch,
     CaseStatusOut,
@@ -28,8 +29,6 @@ from app.cases.schemas import (
     ContactIn,
     ContactOut,
     DecisionIn,
-    DetachIn,
-    DetachOut,
     MergeIn,
     NoteIn,
     NoteOut,
@@ -350,64 +349,3 @@ def merge_case(
             )
         ),
     )
-
-
-@router.post("/{reference}/inquiries", response_model=CaseFullOut, responses=CHANGE_RESPONSES)
-def attach_inquiry(
-    reference: Ref, body: AttachIn, principal: Merger, session: SessionDep, if_match: IfMatchDep, idem: IdempotencyDep
-) -> Response:
-    """Attach an inquiry to this case, moving it from the case it is on (which must keep another inquiry)."""
-    return idem.respond(
-        session,
-        principal,
-        lambda: _case_reply(
-            merging.attach_inquiry(
-                session,
-                principal=principal,
-                reference=reference,
-                if_match=if_match,
-                inquiry_id=body.inquiry_id,
-                reason=body.reason,
-            )
-        ),
-    )
-
-
-@router.post(
-    "/{reference}/detach", response_model=DetachOut, status_code=status.HTTP_201_CREATED, responses=CHANGE_RESPONSES
-)
-def detach_inquiry(
-    reference: Ref,
-    body: DetachIn,
-    principal: Merger,
-    session: SessionDep,
-    if_match: IfMatchDep,
-    idem: IdempotencyDep,
-) -> Response:
-    """Take the inquiry `inquiry_id` off this case and open a new case for it. Its requester gets a new access
-    code, returned here once."""
-    return idem.respond(
-        session,
-        principal,
-        lambda: _detached(
-            merging.detach_inquiry(
-                session,
-                principal=principal,
-                reference=reference,
-                if_match=if_match,
-                inquiry_id=body.inquiry_id,
-                reason=body.reason,
-            )
-        ),
-        status_code=status.HTTP_201_CREATED,
-    )
-
-
-def _detached(result: merging.Detached) -> Reply:
-    body = DetachOut(
-        inquiry_id=result.inquiry.id,
-        previous_case_reference=result.old_case.reference,
-        case_reference=result.new_case.reference,
-        access_code=result.access_code,
-    )
-    return Reply(body, {"Location": f"/api/v1/cases/{result.new_case.reference}"})

@@ -17,19 +17,11 @@ from app.cases.deadlines import is_overdue
 from app.cases.fields import Name, OptionalReason, PartialDate, PastDatetime, Place, Reason, ServiceNumber
 from app.cases.fields import ShortText as Short
 from app.cases.journal import ContactChannel, ContactDirection, NoteVisibility
-from app.cases.models import (
-    Case,
-    CaseContact,
-    CaseNote,
-    CaseState,
-    ContactPurpose,
-    Inquiry,
-    OutcomeProposal,
-    Priority,
-)
+from app.cases.models import Case, CaseContact, CaseNote, CaseState, ContactPurpose, OutcomeProposal, Priority
 from app.cases.queries import CaseListItem, TimelineEntry
 from app.cases.service import CaseRecord
 from app.cases.workflow import RESERVED_STATES, allowed_targets
+from app.inquiries.models import Inquiry
 
 Strict = ConfigDict(extra="forbid")
 

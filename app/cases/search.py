@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 
 from app.cases.deadlines import settings_of
 from app.cases.duplicates import score_cases
-from app.cases.models import Case, Inquiry
+from app.cases.models import Case
 from app.cases.nameindex import candidate_case_ids
 from app.cases.references import parse_reference
 from app.cases.similarity import is_similar, name_query, probe_keys
 from app.cases.text import like_pattern, search_key
+from app.inquiries.models import Inquiry
 
 NAME_CANDIDATES = 200
 _DIGITS = re.compile(r"\D+")

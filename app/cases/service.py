@@ -23,7 +23,7 @@ from app.auth.principals import StaffPrincipal
 from app.cases import outcomes
 from app.cases.concurrency import require_version
 from app.cases.deadlines import after_state_change, first_response_due, next_review
-from app.cases.models import SOUGHT_FIELDS, Case, CaseEvent, CaseNote, CaseState, Inquiry, OutcomeProposal
+from app.cases.models import SOUGHT_FIELDS, Case, CaseEvent, CaseNote, CaseState, OutcomeProposal
 from app.cases.nameindex import index_case_summary
 from app.cases.policies import get_case_for, sees_full_record, visible_note_kinds
 from app.cases.queries import case_family_ids
@@ -32,6 +32,7 @@ from app.cases.text import search_key
 from app.cases.workflow import RESERVED_STATES, add_event, check_transition, second_person_needed, transition
 from app.db import utcnow
 from app.errors import Conflict, Unprocessable
+from app.inquiries.models import Inquiry
 from app.staff.models import StaffUser
 
 ASSIGNABLE_ROLES = frozenset({Role.CASE_OFFICER.value, Role.SUPERVISOR.value})

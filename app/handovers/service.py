@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit import record
-from app.audit.service import diff, register_sensitive
+from app.audit.service import diff
 from app.auth.permissions import Permission
 from app.auth.principals import StaffPrincipal
 from app.cases.models import Case
@@ -43,8 +43,6 @@ from app.handovers.schemas import (
     TravellerWithDocumentsOut,
 )
 from app.reference.models import BorderCrossing, EscortTeam, HandoverPoint, TransitHub
-
-register_sensitive("traveller_name", "document_expires_on", "document_type", "contact_phone")
 
 _OPEN = [s.value for s in OPEN_STATES]
 HANDOVER_FIELDS = ("contact_phone", "documents_note", "notes")

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from app.audit import record
 from app.auth.principals import StaffPrincipal
-from app.cases.models import Case, Inquiry
+from app.cases.models import Case
 from app.cases.policies import case_scope
 from app.cases.search import SearchFilters, inquiry_search_conditions
+from app.inquiries.models import Inquiry
 
 
 class InquirySort(StrEnum):

@@ -12,8 +12,9 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, 
 
 from app.cases.duplicates import DuplicateCandidate
 from app.cases.fields import LongText, PastDate, PastDatetime, Place, ShortText
-from app.cases.models import Channel, Inquiry, Language, Relationship
+from app.cases.models import Channel, Language, Relationship
 from app.cases.schemas import SoughtPatch, StaffRef, display_name, staff_ref
+from app.inquiries.models import Inquiry
 
 Strict = ConfigDict(extra="forbid")
 _NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})

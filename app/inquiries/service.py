@@ -19,8 +19,7 @@ from app.audit import record
 from app.auth.principals import StaffPrincipal
 from app.cases.deadlines import settings_of
 from app.cases.duplicates import DuplicateCandidate, find_duplicates
-from app.cases.family_access import issue_family_access
-from app.cases.models import Case, CaseState, Channel, Inquiry
+from app.cases.models import Case, CaseState, Channel
 from app.cases.nameindex import index_inquiry, particulars_of
 from app.cases.policies import case_scope, get_case_for_intake
 from app.cases.service import case_name_key, open_case
@@ -29,6 +28,8 @@ from app.cases.text import search_key
 from app.cases.workflow import add_event
 from app.db import utcnow
 from app.errors import NotFound, Unprocessable
+from app.inquiries.handoff import hand_off_access_code
+from app.inquiries.models import Inquiry
 from app.inquiries.schemas import InquiryCreate, SoughtPersonIn
 from app.staff.models import StaffUser
 
@@ -159,7 +160,7 @@ def create_inquiry(session: Session, *, principal: StaffPrincipal, data: Inquiry
         },
     )
     duplicates = find_duplicates(session, particulars_of(inquiry), exclude_case_id=case.id)
-    issued = issue_family_access(session, case=case, inquiry=inquiry, actor=principal.actor)
+    issued = hand_off_access_code(session, case=case, inquiry=inquiry, actor=principal.actor)
     return InquiryCreated(inquiry, case, opened, issued.access_code, duplicates, issued.email_queued)
 
 

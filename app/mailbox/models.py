@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.audit.service import register_sensitive
 from app.db import Base, new_id, utcnow
 
 
@@ -139,6 +138,3 @@ class MailCorrespondent(Base):
 def details_of(message: MailMessage) -> dict[str, Any]:
     """Audit details of a message: what identifies it, never what it says."""
     return {"mailbox": message.mailbox, "uid": message.uid, "state": message.state}
-
-
-register_sensitive("sender_address", "sender_name", "subject", "body_text", "dismiss_reason")

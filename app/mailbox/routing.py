@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import record, system_actor
-from app.cases.models import Case, CaseContact, Inquiry
+from app.cases.models import Case, CaseContact
 from app.cases.references import InvalidReference, parse_reference
 from app.cases.workflow import add_event
+from app.inquiries.models import Inquiry
 from app.mailbox.models import MailMessage, MailState
 
 # Loose on purpose (any separators, any case, O for 0 and I/L for 1, which `parse_reference` folds); the check

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import record
 from app.auth.principals import StaffPrincipal
-from app.cases.models import Channel, Inquiry
+from app.cases.models import Channel
 from app.cases.policies import get_case_for
 from app.cases.references import parse_reference
 from app.cases.service import ensure_active
@@ -26,6 +26,7 @@ from app.cases.workflow import add_event
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
 from app.inquiries import service as inquiries
+from app.inquiries.models import Inquiry
 from app.inquiries.schemas import InquiryCreate, MessageIn
 from app.mailbox.inbox import mail_scope
 from app.mailbox.models import DismissKind, MailMessage, MailState

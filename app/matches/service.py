@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 
 from app.audit import Actor, record
 from app.auth.principals import StaffPrincipal
-from app.cases.models import Case, CaseState, Inquiry
+from app.cases.models import Case, CaseState
 from app.cases.policies import get_case_for
 from app.cases.workflow import add_event, transition
 from app.db import utcnow
 from app.errors import Conflict, InvalidTransition, NotFound, Unprocessable
+from app.inquiries.models import Inquiry
 from app.matches.models import CaseMatch, MatchOrigin, MatchStatus
 from app.matching import LookupQuery
 from app.registry.lookup import Candidate, explanation_json, find_candidates, has_identifying_field, score_person

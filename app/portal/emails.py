@@ -1,4 +1,4 @@
-"""Emails the portal sends to families: for now, the access code (when the requester consented to email)."""
+"""Emails the portal sends to families: for now, the access code (queued by `app.family_access.notify`)."""
 
 from __future__ import annotations
 
@@ -7,33 +7,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.cases.models import Inquiry
-from app.config import Settings
-from app.notifications.sealing import SealError, seal, unseal
-from app.notifications.service import OutgoingEmail, queue_email, register_composer
-from app.portal.access import code_for_inquiry, current_case
+from app.family_access.notify import ACCESS_CODE, may_email
+from app.family_access.service import code_for_inquiry, current_case
+from app.inquiries.models import Inquiry
+from app.notifications.sealing import SealError, unseal
+from app.notifications.service import OutgoingEmail, register_composer
 from app.portal.rendering import render, translate
 from app.portal.texts import N_
-
-ACCESS_CODE = "portal.access_code"
-
-
-def may_email(inquiry: Inquiry) -> bool:
-    return bool(inquiry.consent_contact_email and inquiry.requester_email)
-
-
-def queue_access_code_email(
-    session: Session, settings: Settings, *, inquiry: Inquiry, code: str, generation: int
-) -> bool:
-    """Queue the code for the requester if they agreed to be contacted by email. The code travels sealed."""
-    if not may_email(inquiry):
-        return False
-    payload: dict[str, Any] = {
-        "inquiry_id": str(inquiry.id),
-        "generation": generation,
-        "sealed_code": seal(settings, code),
-    }
-    return queue_email(session, ACCESS_CODE, payload, dedupe_key=f"{ACCESS_CODE}:{inquiry.id}:{generation}")
 
 
 @register_composer(ACCESS_CODE)

@@ -25,7 +25,8 @@ from app.config import PortalConfig, Settings
 from app.context import client_ip_var
 from app.db import utcnow
 from app.errors import TooManyRequests, Unprocessable
-from app.portal import codes, registration
+from app.family_access import codes
+from app.portal import registration
 from app.portal.models import PortalSubmission
 from app.portal.schemas import OnlineInquiryCreated, OnlineInquiryIn
 

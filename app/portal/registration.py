@@ -15,15 +15,16 @@ from sqlalchemy.orm import Session
 
 from app.audit import Actor, record
 from app.cases.duplicates import find_duplicates
-from app.cases.models import Case, Channel, Inquiry
+from app.cases.models import Case, Channel
 from app.cases.nameindex import index_inquiry, particulars_of
 from app.cases.service import case_name_key, open_case
 from app.cases.text import normalize_service_number, search_key
 from app.cases.workflow import add_event
 from app.config import Settings
 from app.db import utcnow
+from app.inquiries.handoff import hand_off_access_code
+from app.inquiries.models import Inquiry
 from app.portal.schemas import OnlineInquiryIn
-from app.portal.staff import issue_and_notify
 
 DUPLICATE_REVIEW_REASON = "Online inquiry: probably the same person as another open case"
 
@@ -108,5 +109,5 @@ def register_online_inquiry(session: Session, settings: Settings, data: OnlineIn
     )
     if find_duplicates(session, particulars_of(inquiry), exclude_case_id=case.id):
         case.needs_review, case.review_reason = True, DUPLICATE_REVIEW_REASON
-    issued = issue_and_notify(session, settings, case=case, inquiry=inquiry, actor=actor)
+    issued = hand_off_access_code(session, settings, case=case, inquiry=inquiry, actor=actor)
     return case, inquiry, issued.access_code

@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from app.auth import tokens
 from app.auth.principals import FamilyPrincipal
-from app.cases.models import Inquiry
 from app.config import PortalConfig, Settings
 from app.db import utcnow
-from app.portal.access import VerifiedAccess, current_case
-from app.portal.models import PortalAccessCode, PortalSession
+from app.family_access.models import PortalAccessCode
+from app.family_access.service import VerifiedAccess, current_case
+from app.inquiries.models import Inquiry
+from app.portal.models import PortalSession
 
 TOUCH_EVERY = timedelta(seconds=60)
 

@@ -16,7 +16,8 @@ from app.auth.principals import FamilyPrincipal
 from app.config import PortalConfig, Settings
 from app.context import client_ip_var
 from app.errors import TooManyRequests, Unauthorized
-from app.portal import access, sessions, throttle
+from app.family_access import service as access
+from app.portal import sessions, throttle
 from app.portal.models import PortalSession
 from app.transaction import commit
 

@@ -1,7 +1,6 @@
 """What staff do with portal access: (re)issue or revoke a requester's code, and see who can sign in and lockouts.
 
-`issue_and_notify` is the one call for "this requester needs a code": the case service calls it when an inquiry
-opens or joins a case; operators call it through the re-issue endpoint.
+A re-issue goes through the inquiry domain's hand-off (`app.inquiries.handoff`), like every other code.
 """
 
 from __future__ import annotations
@@ -14,22 +13,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit import Actor
-from app.cases.models import Case, Inquiry
-from app.config import Settings, get_settings
+from app.cases.models import Case
+from app.config import Settings
 from app.db import utcnow
 from app.errors import NotFound
-from app.portal import access, throttle
-from app.portal.emails import queue_access_code_email
-from app.portal.models import PortalAccessCode, PortalLockout, PortalSession
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedCode:
-    inquiry_id: uuid.UUID
-    access_code: str
-    generation: int
-    issued_at: datetime
-    email_queued: bool
+from app.family_access import service as access
+from app.family_access.models import PortalAccessCode
+from app.inquiries.handoff import IssuedCode, hand_off_access_code
+from app.inquiries.models import Inquiry
+from app.portal import throttle
+from app.portal.models import PortalLockout, PortalSession
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,26 +44,6 @@ class PortalAccessSummary:
     locked_now: bool
 
 
-def issue_and_notify(
-    session: Session, settings: Settings | None = None, *, case: Case, inquiry: Inquiry, actor: Actor
-) -> IssuedCode:
-    """Issue (or re-issue) the requester's code and email it when they consented to email contact.
-
-    `settings` defaults to the ones the session carries (`session.info["settings"]`, set by the session factory).
-    """
-    settings = settings or _settings_of(session)
-    code = access.issue_access_code(session, case=case, inquiry=inquiry, actor=actor)
-    row = access.code_for_inquiry(session, inquiry.id)
-    assert row is not None
-    queued = queue_access_code_email(session, settings, inquiry=inquiry, code=code, generation=row.generation)
-    return IssuedCode(inquiry.id, code, row.generation, row.issued_at, queued)
-
-
-def _settings_of(session: Session) -> Settings:
-    settings = session.info.get("settings")
-    return settings if isinstance(settings, Settings) else get_settings()
-
-
 def _case(session: Session, reference: str) -> Case | None:
     """The case under exactly this reference (staff see merged cases as they are, not their survivor)."""
     canonical = access.normalize_reference(reference)
@@ -89,7 +62,7 @@ def _case_and_inquiry(session: Session, reference: str, inquiry_id: uuid.UUID) -
 
 def reissue(session: Session, settings: Settings, *, reference: str, inquiry_id: uuid.UUID, actor: Actor) -> IssuedCode:
     case, inquiry = _case_and_inquiry(session, reference, inquiry_id)
-    return issue_and_notify(session, settings, case=case, inquiry=inquiry, actor=actor)
+    return hand_off_access_code(session, settings, case=case, inquiry=inquiry, actor=actor)
 
 
 def revoke(session: Session, *, reference: str, inquiry_id: uuid.UUID, actor: Actor) -> None:

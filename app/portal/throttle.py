@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.audit import Actor, record
 from app.config import PortalConfig, Settings
 from app.db import utcnow
-from app.portal.access import normalize_reference
+from app.family_access.service import normalize_reference
 from app.portal.models import PortalLockout, PortalSignInFailure
 
 ANONYMOUS = Actor("anonymous", ("anonymous",))

@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 
 from app.audit import record
 from app.cases.disclosure import Disclosure, disclosure_for
-from app.cases.models import Case, CaseContact, CaseState, Inquiry, Outcome
+from app.cases.models import Case, CaseContact, CaseState, Outcome
 from app.config import PortalConfig
 from app.errors import NotFound
 from app.handovers import family_plan
 from app.handovers.instructions import build as build_instructions
 from app.handovers.models import Handover, HandoverState, HandoverType
 from app.handovers.schemas import TravelInstructions
+from app.inquiries.models import Inquiry
 from app.portal import texts
 from app.portal.rendering import format_day, translate
 from app.portal.sessions import FamilyContext

@@ -24,8 +24,8 @@ from app.audit import Actor, record
 from app.audit.service import diff
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
-from app.handovers.flags import flag_for_point, flag_for_point_day
 from app.handovers.models import ROUTED_OPEN_STATES, SLOT_STATES, Handover, HandoverSchedule
+from app.reference.flows import flag_for_point, flag_for_point_day
 from app.reference.models import BorderCrossing, HandoverPoint, PointCrossing, PointDay
 from app.reference.schemas import PointCreate, PointCrossingIn, PointCrossingOut, PointOut, PointUpdate
 from app.reference.service import locked_for_change, snapshot

@@ -22,8 +22,8 @@ from app.audit import Actor, record
 from app.audit.service import diff
 from app.concurrency import require_version
 from app.errors import Conflict, NotFound, Unprocessable
-from app.handovers.flags import flag_for_crossing
 from app.handovers.models import Handover, HandoverSchedule
+from app.reference.flows import flag_for_crossing
 from app.reference.models import (
     BorderCrossing,
     CrossingState,

@@ -18,8 +18,8 @@ from app.audit import Actor, record
 from app.audit.service import diff
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
-from app.handovers.flags import flag_for_team, flag_for_team_from
 from app.handovers.models import Handover, HandoverSchedule
+from app.reference.flows import flag_for_team, flag_for_team_from
 from app.reference.models import EscortAvailability, EscortTeam, EscortTeamMember
 from app.reference.schemas import AvailabilityCreate, MemberIn, MemberOut, TeamCreate, TeamOut, TeamUpdate
 from app.reference.service import locked_for_change, snapshot

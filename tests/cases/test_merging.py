@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.portal.access import check_access_code
+from app.family_access.service import check_access_code
 from tests.cases.factories import change, create_inquiry, etag, inquiry_body, move, open_case
 
 LATIN = {"surname": "Ivanov", "given_name": "Aleksei", "patronymic": None, "military_unit": None, "rank": None}

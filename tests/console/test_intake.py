@@ -7,7 +7,8 @@ import re
 
 from sqlalchemy import func, select
 
-from app.cases.models import Case, Inquiry
+from app.cases.models import Case
+from app.inquiries.models import Inquiry
 from tests.console.factories import log_call
 from tests.console.helpers import add_staff, csrf_of, sign_in
 

@@ -10,10 +10,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from app.cases.models import Case, Inquiry
+from app.cases.models import Case
 from app.db import utcnow
 from app.idempotency import service
 from app.idempotency.models import IdempotencyRecord
+from app.inquiries.models import Inquiry
 from app.transaction import unit_of_work
 from tests.cases.factories import inquiry_body, new_key
 

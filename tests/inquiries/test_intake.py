@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from app.errors import Unprocessable
+from app.family_access.service import check_access_code
 from app.inquiries.service import normalize_phone
-from app.portal.access import check_access_code
 from tests.cases.factories import ago, create_inquiry, inquiry_body, open_case
 
 

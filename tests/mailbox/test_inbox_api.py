@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.cases.models import CaseContact, Inquiry
+from app.cases.models import CaseContact
+from app.inquiries.models import Inquiry
 from app.mailbox.intake import Fetched, store_messages
 from app.transaction import unit_of_work
 from tests.cases.factories import create_inquiry, inquiry_body

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.audit import system_actor
-from app.cases.models import Case, CaseContact, Inquiry
+from app.cases.models import Case, CaseContact
 from app.cases.references import generate_reference
-from app.portal import access
+from app.family_access import service as access
+from app.inquiries.models import Inquiry
 
 
 def make_case(session: Session, *, state: str = "searching", outcome: str | None = None, **values: Any) -> Case:

@@ -3,8 +3,9 @@ from sqlalchemy import select
 from app.audit import system_actor
 from app.audit.models import AuditEvent
 from app.cases.references import generate_reference
-from app.portal import access, codes
-from app.portal.models import PortalAccessCode
+from app.family_access import codes
+from app.family_access import service as access
+from app.family_access.models import PortalAccessCode
 from app.transaction import commit
 from tests.portal.factories import make_case, make_family, make_inquiry
 

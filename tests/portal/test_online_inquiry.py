@@ -1,6 +1,7 @@
 from sqlalchemy import select
 
-from app.cases.models import Case, Inquiry
+from app.cases.models import Case
+from app.inquiries.models import Inquiry
 from tests.portal.helpers import csrf_from, read
 
 VALID = {

@@ -1,8 +1,8 @@
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.family_access import service as access
 from app.jobs import run_pending
-from app.portal import access
 from tests.cases.factories import create_inquiry, inquiry_body
 from tests.portal.factories import make_family
 from tests.portal.helpers import arrange, read, sign_in

@@ -1,4 +1,5 @@
-"""Flagging scheduled handovers that a reference-data change affects.
+"""Flagging scheduled handovers that a reference-data change affects: the one module through which reference-data
+changes reach the handover domain (which itself reads reference data, so it sits above `app.reference`).
 
 Callers lock the reference row first (the crossing, team or point), then these queries lock the handovers
 (`FOR UPDATE`) before their cases (also `FOR UPDATE`, read afresh): the same order scheduling uses, so the two

@@ -1,4 +1,4 @@
-"""Portal access codes: issue, re-issue, revoke, and check one at sign-in.
+"""Family access codes: issue, re-issue, revoke, and check one at sign-in.
 
 Contract (other domains call these):
 - `issue_access_code(session, *, case, inquiry, actor) -> str` gives the requester of `inquiry` a new code and
@@ -20,14 +20,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.audit import Actor, record
-from app.audit.service import register_sensitive
-from app.cases.models import Case, Inquiry
+from app.cases.models import Case
 from app.cases.references import InvalidReference, parse_reference
 from app.db import utcnow
-from app.portal import codes
-from app.portal.models import PortalAccessCode, PortalSession
-
-register_sensitive("access_code", "code_hash", "sealed_code")
+from app.family_access import codes
+from app.family_access.models import PortalAccessCode
+from app.inquiries.models import Inquiry
+from app.portal.models import PortalSession
 
 # The staff password parameters (argon2id, m=19 MiB, t=3): an 80-bit secret needs no more, and a sign-in stays fast.
 _hasher = PasswordHasher(time_cost=3, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16)
