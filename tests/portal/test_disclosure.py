@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.audit import system_actor
 from app.audit.models import AuditEvent
 from app.cases.models import Case
-from app.portal import access
+from app.family_access import service as access
 from tests.cases.factories import change, etag, move
 from tests.portal.factories import make_family, make_inquiry
 from tests.portal.helpers import arrange, read, sign_in
