@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from app.i18n import SUPPORTED_LANGUAGES, get_translations
-from app.portal.rendering import TEMPLATE_DIR
 
 DOMAIN = "mailbox"
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 
 
 def N_(message: str) -> str:
