@@ -53,7 +53,8 @@ def test_contracts_are_kept():
     ("module", "upward", "contract"),
     [
         ("cases/queries.py", "app.portal.router", "Layers: entry points -> presentation -> domains -> platform"),
-        ("reference/service.py", "app.handovers.scheduling", "Layers: entry points -> presentation -> domains"),
+        ("reference/timeline.py", "app.handovers.scheduling", "Layers: entry points -> presentation -> domains"),
+        ("handovers/service.py", "app.reference.points", "Layers: entry points -> presentation -> domains"),
         ("inquiries/models.py", "app.inquiries.service", "Models import only other models and the platform"),
         ("matching/names.py", "app.config", "The lookup engine (app.matching) imports nothing else from app"),
         ("db.py", "app.cases.service", "Layers: entry points -> presentation -> domains -> platform"),

@@ -19,10 +19,10 @@ from app.audit import record
 from app.auth.permissions import Permission
 from app.auth.principals import StaffPrincipal
 from app.cases.models import Case
+from app.errors import NotFound
 from app.handovers.models import SLOT_STATES, Handover, Traveller
 from app.handovers.service import travellers_of
 from app.reference.models import BorderCrossing, EscortTeam, HandoverPoint, TransitHub
-from app.reference.points import get_point
 
 _SLOTS = [s.value for s in SLOT_STATES]
 BASE_COLUMNS = [
@@ -53,7 +53,9 @@ def _safe(value: object) -> str:
 
 def daily_manifest(session: Session, *, principal: StaffPrincipal, point_id: uuid.UUID, day: date) -> tuple[str, str]:
     """The CSV text and a file name for `point_id` on `day` (times local to the point)."""
-    point: HandoverPoint = get_point(session, point_id)
+    point = session.get(HandoverPoint, point_id)
+    if point is None:
+        raise NotFound("No such handover point.")
     zone = ZoneInfo(point.time_zone)
     with_documents = principal.can(Permission.HANDOVER_TRAVELLER_DOCUMENTS)
     columns = BASE_COLUMNS + (DOCUMENT_COLUMNS if with_documents else [])

@@ -1,5 +1,6 @@
 """Flagging scheduled handovers that a reference-data change affects: the one module through which reference-data
-changes reach the handover domain (which itself reads reference data, so it sits above `app.reference`).
+changes reach the handover domain. Changing reference data (this module, the services and the router) sits above
+the handover domain; reading it (`models`, `timeline`, `schemas`, `clock`) sits below, since handovers read it.
 
 Callers lock the reference row first (the crossing, team or point), then these queries lock the handovers
 (`FOR UPDATE`) before their cases (also `FOR UPDATE`, read afresh): the same order scheduling uses, so the two
