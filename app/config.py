@@ -175,6 +175,8 @@ class Settings(BaseSettings):
     console: ConsoleConfig = Field(default_factory=ConsoleConfig)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)
     mailbox: MailboxConfig = Field(default_factory=MailboxConfig)
+    mail_sink_dir: Path | None = None
+    """Development only: where mail no SMTP server takes is kept (default `var/mail`); `app/notifications/sink.py`."""
     embedded_worker: bool | None = None
     """Run background jobs in a thread of the server process. Default: on in development (so `make run` needs no
     second process), off elsewhere, where `liaison worker` processes do the work."""
@@ -194,6 +196,10 @@ class Settings(BaseSettings):
             raise ValueError(
                 "set the contact channels families see (LIAISON_PORTAL__CONTACT_PHONE, LIAISON_PORTAL__CONTACT_EMAIL)"
             )
+        if "host" not in self.smtp.model_fields_set:
+            raise ValueError("set the SMTP server families' email goes through (LIAISON_SMTP__HOST, __PORT, ...)")
+        if "base_url" not in self.portal.model_fields_set:
+            raise ValueError("set the portal's public address for links in emails (LIAISON_PORTAL__BASE_URL)")
         return self
 
     @model_validator(mode="after")
@@ -202,6 +208,20 @@ class Settings(BaseSettings):
         if len(names) != len(set(names)):
             raise ValueError("each mailbox in LIAISON_MAILBOX__ACCOUNTS needs its own `name`")
         return self
+
+    @model_validator(mode="after")
+    def _portal_address_follows_the_server(self) -> Settings:
+        """In development the links in emails point where `liaison serve` (`make run`) actually listens."""
+        if self.environment == "development" and "base_url" not in self.portal.model_fields_set:
+            host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104 (a comparison)
+            self.portal.base_url = f"http://{host}:{self.port}"
+        return self
+
+    @property
+    def mail_sink_directory(self) -> Path | None:
+        if self.environment != "development":
+            return None
+        return self.mail_sink_dir or PROJECT_ROOT / "var" / "mail"
 
     @property
     def is_production(self) -> bool:

@@ -29,9 +29,31 @@ def test_production_refuses_example_family_contacts():
         Settings(environment="production", database_url=PG_URL, jwt_signing_key=STRONG_KEY)
 
 
+PORTAL = {**CONTACTS, "base_url": "https://families.mod.example.org"}
+SMTP = {"host": "smtp.mod.example.org"}
+
+
+def test_production_refuses_to_start_without_smtp_settings_or_portal_address():
+    with pytest.raises(ValidationError, match="LIAISON_SMTP__HOST"):
+        Settings(environment="production", database_url=PG_URL, jwt_signing_key=STRONG_KEY, portal=PORTAL)
+    with pytest.raises(ValidationError, match="LIAISON_PORTAL__BASE_URL"):
+        Settings(environment="production", database_url=PG_URL, jwt_signing_key=STRONG_KEY, portal=CONTACTS, smtp=SMTP)
+    production = Settings(
+        environment="production", database_url=PG_URL, jwt_signing_key=STRONG_KEY, portal=PORTAL, smtp=SMTP
+    )
+    assert production.mail_sink_directory is None  # production never keeps mail instead of sending it
+
+
+def test_development_email_links_follow_the_address_the_server_listens_on():
+    assert Settings(environment="development", port=8123).portal.base_url == "http://127.0.0.1:8123"
+    assert Settings(environment="development", host="0.0.0.0", port=9000).portal.base_url == "http://127.0.0.1:9000"
+    explicit = Settings(environment="development", port=8123, portal={"base_url": "https://portal.example.org"})
+    assert explicit.portal.base_url == "https://portal.example.org"
+
+
 def test_production_disables_docs():
     app = create_app(
-        Settings(environment="production", database_url=PG_URL, jwt_signing_key=STRONG_KEY, portal=CONTACTS)
+        Settings(environment="production", database_url=PG_URL, jwt_signing_key=STRONG_KEY, portal=PORTAL, smtp=SMTP)
     )
     client = TestClient(app)  # no lifespan: nothing here touches the (absent) database
     for path in ("/docs", "/openapi.json", "/docs-assets/swagger-ui-bundle.js"):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.audit import record
 from app.auth.principals import StaffPrincipal
 from app.cases.disclosure import Disclosure, death_confirmed, disclosure_for
+from app.cases.family_updates import UpdateKind, announce
 from app.cases.models import Case, ContactPurpose, DeathDisclosureRelease
 from app.cases.policies import get_case_for
 from app.cases.workflow import add_event
@@ -153,5 +154,12 @@ def release_death_news(
         target_type="case",
         target_id=case.id,
         details={"inquiry_id": inquiry_id, "attempts": len(disclosure.attempts), "reason": reason},
+    )
+    announce(
+        session,
+        case_id=case.id,
+        kind=UpdateKind.STATUS_CHANGED,
+        occasion=f"release:{release.id}",
+        inquiry_id=inquiry_id,
     )
     return release

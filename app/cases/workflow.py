@@ -12,6 +12,8 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from app.audit import Actor, record
+from app.cases.family_status import status_key, status_key_of
+from app.cases.family_updates import UpdateKind, announce
 from app.cases.models import Case, CaseEvent, CaseState, Outcome
 from app.db import utcnow
 from app.errors import InvalidTransition
@@ -171,4 +173,6 @@ def transition(
         changes=changes,
         details={"reason": reason, **dict(details or {})},
     )
+    if status_key_of(from_state, from_outcome) != status_key(case):
+        announce(session, case_id=case.id, kind=UpdateKind.STATUS_CHANGED, occasion=f"event:{event.id}")
     return event

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import Actor
 from app.cases.call_tasks import has_open_travel_task, open_call_task
+from app.cases.family_updates import UpdateKind, announce
 from app.cases.models import CallTaskKind
 from app.db import utcnow
 from app.handovers.models import ROUTED_OPEN_STATES, FamilyTravelPlan, Handover, HandoverState
@@ -85,8 +86,16 @@ def sync(session: Session, handover: Handover, *, actor: Actor) -> str | None:
 
 
 def after_change(session: Session, handover: Handover, *, actor: Actor) -> None:
-    """Call after any change to a handover: keeps the family's plan honest (see the module docstring)."""
-    sync(session, handover, actor=actor)
+    """Call after any change to a handover: keeps the family's plan honest (see the module docstring) and emails
+    the consenting requesters that their plan is ready or has changed (never the plan itself)."""
+    happened = sync(session, handover, actor=actor)
+    if happened is not None:
+        announce(
+            session,
+            case_id=handover.case_id,
+            kind=UpdateKind(f"travel_plan_{happened}"),
+            occasion=f"{handover.id.hex[:12]}:{happened}:{int(utcnow().timestamp())}",
+        )
 
 
 def _open_task(session: Session, handover: Handover, actor: Actor, kind: CallTaskKind, reason: str) -> None:

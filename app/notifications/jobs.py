@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app import jobs
+from app.notifications import sink
 from app.notifications.mailer import build_message, send
 from app.notifications.service import JOB_KIND, composer_for
 
@@ -25,5 +27,13 @@ def send_email(session: Session, payload: dict[str, Any]) -> None:
     message = build_message(
         settings, to=email.to, subject=email.subject, body=email.body, language=email.language, headers=email.headers
     )
-    send(settings, message)
+    try:
+        send(settings, message)
+    except (OSError, smtplib.SMTPException):
+        directory = session.info["settings"].mail_sink_directory
+        if directory is None:
+            raise  # the queue retries with back-off
+        path = sink.keep(message, directory, kind)
+        log.warning("no SMTP server took the email; kept in the development mail sink", extra={"path": str(path)})
+        return
     log.info("email sent", extra={"kind": kind})

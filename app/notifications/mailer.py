@@ -30,7 +30,6 @@ def build_message(
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2].strip("> ") or None)
-    message["Content-Language"] = language
     message["Auto-Submitted"] = "auto-generated"
     if request_id := request_id_var.get():
         message["X-Request-ID"] = request_id  # support can follow a mail back to the request that caused it
@@ -38,6 +37,7 @@ def build_message(
         del message[name]
         message[name] = value
     message.set_content(body, subtype="plain", charset="utf-8")
+    message["Content-Language"] = language  # after set_content, which drops Content-* headers set before it
     return message
 
 

@@ -15,7 +15,7 @@ from app.auth.dependencies import public
 from app.deps import SessionDep, SettingsDep
 from app.errors import Forbidden
 from app.i18n import SUPPORTED_LANGUAGES
-from app.portal import messages, online, sessions, signin, views
+from app.portal import messages, online, sessions, signin, unsubscribe, views
 from app.portal.dependencies import FamilyPage, OptionalFamily
 from app.portal.online import InquiryForm
 from app.portal.web import (
@@ -260,4 +260,34 @@ def submit_inquiry(
         status_code=201,
         reference=outcome.created.reference,
         access_code=outcome.created.access_code,
+    )
+
+
+@router.get("/unsubscribe", dependencies=[public()])
+def unsubscribe_page(
+    request: Request, settings: SettingsDep, token: Annotated[str, Query(max_length=200)] = ""
+) -> Response:
+    """The link in every email: asks to confirm (mail scanners follow links; only the button unsubscribes)."""
+    state = "confirm" if unsubscribe.inquiry_of(settings, token) else "invalid"
+    return _anonymous_page(request, settings, "portal/unsubscribe.html", state=state, token=token)
+
+
+@router.post("/unsubscribe", dependencies=[public()])
+def unsubscribe_confirm(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str, Query(max_length=200)] = "",
+    form_token: Annotated[str, Form(alias="token", max_length=200)] = "",
+) -> Response:
+    """Stop the emails without signing in. The token alone authorizes it (no cookie is involved, so no CSRF
+    token is needed), which also lets mail clients use RFC 8058 one-click unsubscribe on the same address."""
+    done = unsubscribe.unsubscribe(session, settings, form_token or token)
+    return _anonymous_page(
+        request,
+        settings,
+        "portal/unsubscribe.html",
+        status_code=200 if done else 400,
+        state="done" if done else "invalid",
+        token="",
     )

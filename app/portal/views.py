@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.audit import record
 from app.cases.disclosure import Disclosure, disclosure_for
-from app.cases.models import Case, CaseContact, CaseState, Outcome
+from app.cases.family_status import status_key
+from app.cases.models import Case, CaseContact, CaseState
 from app.config import PortalConfig
 from app.errors import NotFound
 from app.handovers import family_plan
@@ -63,24 +64,6 @@ class FamilyStatus:
     messages: list[FamilyMessage]
     travel_instructions: TravelInstructions | None
     travel_notice: list[str] | None
-
-
-def status_key(case: Case) -> str:
-    """The family-facing status for a case's state and confirmed outcome."""
-    state, outcome = CaseState(case.state), case.outcome
-    if state is S.OPEN:
-        return "received"
-    if state in (S.SEARCHING, S.MATCH_PROPOSED):
-        return "searching"
-    if state in (S.IN_CAPTIVITY, S.RELEASED, S.NOT_FOUND, S.DECEASED):
-        return state.value
-    if outcome == Outcome.DECEASED.value:
-        return "deceased"
-    if state in (S.HANDOVER_PLANNED, S.HANDOVER_DONE):
-        return state.value
-    if outcome in {o.value for o in Outcome}:
-        return str(outcome)
-    return "closed" if state is S.CLOSED else "searching"
 
 
 def family_status_key(case: Case, disclosure: Disclosure) -> str:

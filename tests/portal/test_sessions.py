@@ -40,7 +40,12 @@ def test_session_cookie_secure_outside_development_and_test():
         environment="production",
         database_url="postgresql://db/liaison",
         jwt_signing_key="k" * 40,
-        portal={"contact_phone": "+380 44 000 00 00", "contact_email": "families@mod.example.org"},
+        portal={
+            "contact_phone": "+380 44 000 00 00",
+            "contact_email": "families@mod.example.org",
+            "base_url": "https://families.mod.example.org",
+        },
+        smtp={"host": "smtp.mod.example.org"},
     )
     response = Response()
     set_session_cookie(response, production, "secret")
