@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "data" / "matching"
+HARD = ROOT / "tests" / "data" / "matching-hard"
 COLUMNS = (
     "source",
     "source_record_id",
@@ -85,17 +86,21 @@ class Distribution:
         }
 
 
-def load_dev_registry() -> list[dict[str, str]]:
-    with (DEV / "registry.csv").open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+def load_dev_registry(data: Path = DEV) -> list[dict[str, str]]:
+    with (data / "registry.csv").open(encoding="utf-8", newline="") as fh:
+        return [{c: row.get(c, "") for c in COLUMNS} for row in csv.DictReader(fh)]
 
 
-def synthetic_rows(total: int, *, embed_dev: bool, seed: int = 20261128) -> Iterator[dict[str, str]]:
-    """`total` rows: synthetic persons, with the development registry mixed in at random positions if asked."""
+def synthetic_rows(
+    total: int, *, embed_dev: bool, embed_hard: bool = False, seed: int = 20261128
+) -> Iterator[dict[str, str]]:
+    """`total` rows: synthetic persons, with the development registry (and the hard one) mixed in at random
+    positions if asked."""
     rng = random.Random(seed)
     dev = load_dev_registry()
     dist = Distribution(dev)
-    embedded = dev if embed_dev else []
+    embedded = (dev if embed_dev else []) + (load_dev_registry(HARD) if embed_hard else [])
+    rng.shuffle(embedded)
     positions = set(rng.sample(range(total), len(embedded))) if embedded else set()
     dev_iter = iter(embedded)
     synthetic = 0
