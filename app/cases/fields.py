@@ -11,6 +11,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
 
+from app.matching.freetext import extract as read_free_text
+
 CLOCK_SKEW = timedelta(minutes=5)
 """How far in the future a client's clock may run before its timestamps count as "in the future"."""
 EARLIEST_YEAR = 1900
@@ -25,6 +27,19 @@ def _blank_to_none(value: object) -> object:
 
 def _today() -> date:
     return datetime.now(UTC).date()
+
+
+def _date_from_text(value: object) -> object:
+    """A date of birth written as people write it (`14 марта 1999`, `14.03.1999`, `14.III.1999`, `March 14 1999`,
+    `1999 г.р.`) in the stored `YYYY[-MM[-DD]]` form; anything else is left for `check_partial_date` to refuse."""
+    if not isinstance(value, str) or not value.strip() or _PARTIAL_DATE.match(value.strip()):
+        return value
+    read = read_free_text(value.strip(), _today())
+    if read.date is None or read.names or read.age is not None or read.unit is not None:
+        return value
+    if len(re.findall(r"\d+", value)) >= 3 and not read.date.is_full:
+        return value  # an impossible day and month (31.02.1999) are refused, not cut to the year
+    return read.date.iso()
 
 
 def check_partial_date(value: str) -> str:
@@ -81,8 +96,13 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 OptionalReason = Annotated[Str2000 | None, BeforeValidator(_blank_to_none)]
 PartialDate = Annotated[
     Annotated[str, StringConstraints(strip_whitespace=True, max_length=10), AfterValidator(check_partial_date)] | None,
+    BeforeValidator(_date_from_text),
     BeforeValidator(_blank_to_none),
-    Field(description="Full or partial date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`", examples=["1999-03-14", "1999"]),
+    Field(
+        description="Full or partial date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; also as people write it (`14 марта 1999`,"
+        " `14.03.1999`, `14.III.1999`, `March 14 1999`, `1999 г.р.`), stored as `YYYY-MM-DD`",
+        examples=["1999-03-14", "1999", "14 марта 1999"],
+    ),
 ]
 PastDate = Annotated[date, AfterValidator(check_past_date)]
 PastDatetime = Annotated[

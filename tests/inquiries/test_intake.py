@@ -86,9 +86,24 @@ def test_partial_dates_of_birth_are_accepted(client, make_staff, backend):
         assert create_inquiry(client, operator, body)["inquiry"]["sought"]["date_of_birth"] == value
 
 
+def test_dates_of_birth_as_people_write_them_are_stored_as_iso(client, make_staff, backend):
+    operator = make_staff("operator")
+    written = {
+        "14.03.1999": "1999-03-14",
+        "14 марта 1999": "1999-03-14",
+        "14 березня 1999": "1999-03-14",
+        "March 14 1999": "1999-03-14",
+        "14.III.1999": "1999-03-14",
+        "1999 г.р.": "1999",
+    }
+    for value, stored in written.items():
+        body = inquiry_body(sought={"date_of_birth": value})
+        assert create_inquiry(client, operator, body)["inquiry"]["sought"]["date_of_birth"] == stored, value
+
+
 def test_invalid_or_future_dates_of_birth_are_refused(client, make_staff, backend):
     operator = make_staff("operator")
-    for value in ("1999-13", "1999-02-30", "99", "14.03.1999", "1850", "2999", "1999-3-4"):
+    for value in ("1999-13", "1999-02-30", "99", "31.02.1999", "1850", "2999", "Иванов 1999", "23 года"):
         response = _post(client, operator, inquiry_body(sought={"date_of_birth": value}))
         assert _pointers(response) == {"#/sought/date_of_birth"}, value
 

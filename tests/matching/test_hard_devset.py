@@ -11,6 +11,8 @@ import pytest
 
 from app.matching.evaluate import HARD_DATA, HARD_STATED_ON, Report, evaluate
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def report() -> Report:

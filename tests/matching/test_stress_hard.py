@@ -8,6 +8,8 @@ import pytest
 from app.matching.evaluate import Report
 from tests.matching.stress_hard import HARD_KINDS, run
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def report() -> Report:
