@@ -20,6 +20,7 @@ from app.auth.permissions import Role
 from app.config import PROJECT_ROOT, get_settings
 from app.db import create_db_engine, create_session_factory
 from app.demo import seed_demo_accounts
+from app.demo_cases import seed_demo_cases
 from app.errors import DomainError
 from app.idempotency.cli import idempotency_cli
 from app.jobs.queue import run_forever, run_pending
@@ -118,6 +119,7 @@ def seed(
                 typer.echo(f"demo password ({source}, kept in var/demo-password): {result.password}")
             demo_reference = seed_demo_reference(session, is_production=False)
             typer.echo(f"demo handover points and escort teams: {demo_reference.summary()}")
+            typer.echo(f"demo registry and cases: {seed_demo_cases(session, settings).summary()}")
         elif demo:
             typer.echo("demo accounts are never created in production", err=True)
 

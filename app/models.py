@@ -5,6 +5,7 @@ Each domain adds its `models` module to this list.
 
 from app.audit import models as audit_models
 from app.auth import models as auth_models
+from app.cases import family_messages as family_message_models
 from app.cases import models as case_models
 from app.console import models as console_models
 from app.family_access import models as family_access_models
@@ -25,6 +26,7 @@ __all__ = [
     "case_models",
     "console_models",
     "family_access_models",
+    "family_message_models",
     "handover_models",
     "idempotency_models",
     "inquiry_models",

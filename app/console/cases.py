@@ -7,17 +7,19 @@ Lists come from `app.cases.queries.list_cases` and the case from `app.cases.serv
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from app.auth.permissions import Permission as P
-from app.cases import queries, service
+from app.cases import family_messages, journal, queries, service
 from app.cases.queries import CaseSort, Queue
 from app.cases.references import is_reference
 from app.cases.schemas import CaseSummaryOut, case_view
 from app.cases.search import SearchFilters
+from app.cases.service import ASSIGNABLE_ROLES
 from app.console import nav
 from app.console.dependencies import staff_page
 from app.console.labels import N_
@@ -25,6 +27,8 @@ from app.console.sessions import StaffContext
 from app.console.web import page
 from app.db import utcnow
 from app.deps import SessionDep, SettingsDep
+from app.matches import service as matches
+from app.staff import service as staff_service
 
 router = APIRouter(prefix="/staff", tags=["console"], include_in_schema=False)
 PAGE_SIZE = 50
@@ -134,6 +138,42 @@ def search(
     )
 
 
+def case_context(session: Session, staff: StaffContext, reference: str, *, lookup: Any = None) -> dict[str, Any]:
+    """Everything the case page shows this member of staff, read through the domain services (each read audited
+    as in the API): the record, and for the full view the timeline, proposals, registry matches and family
+    messages; the contact log for everyone who may see the case."""
+    principal = staff.principal
+    record = service.read_case(session, principal=principal, reference=reference)
+    view = case_view(record, utcnow())
+    case = record.case
+    full = record.full
+    contacts, _ = journal.list_contacts(session, principal=principal, reference=case.reference, limit=50, offset=0)
+    context: dict[str, Any] = {
+        "case": view,
+        "version": case.version,
+        "seen_at": utcnow().isoformat(),
+        "now": utcnow(),
+        "contacts": contacts,
+        "timeline": queries.timeline(session, principal=principal, reference=case.reference) if full else [],
+        "matches": matches.list_matches(session, principal=principal, reference=case.reference) if full else [],
+        "unread": family_messages.unread_count(session, case.id),
+        "read_mark": family_messages.read_mark(session, case.id),
+        "lookup": lookup,
+        "can": {p.name.lower(): principal.can(p) for p in P},
+        "officers": _officers(session) if principal.can(P.CASE_ASSIGN) else [],
+        "inquiry_ids": {str(i.id): i.requester_name for i in record.inquiries},
+        "done": None,
+        "conflict": None,
+        "changes": [],
+    }
+    return context
+
+
+def _officers(session: Session) -> list[tuple[str, str]]:
+    users, _ = staff_service.list_users(session, limit=200, offset=0, active=True)
+    return [(str(u.id), u.full_name) for u in users if set(u.roles) & ASSIGNABLE_ROLES]
+
+
 @router.get("/cases/{reference}")
 def case_page(
     reference: Annotated[str, Path(max_length=40)],
@@ -142,7 +182,8 @@ def case_page(
     settings: SettingsDep,
     staff: Reader,
 ) -> Response:
-    """The case: header (reference, state, assignee, deadlines), sought person, requesters."""
-    record = service.read_case(session, principal=staff.principal, reference=reference)
-    view = case_view(record, utcnow())
-    return page(request, settings, "console/cases/case.html", staff, active=None, case=view, now=utcnow())
+    """The case: header, sought person, requesters, family messages, contacts, timeline, registry matches, and the
+    actions the member of staff may take (only the allowed transitions are offered)."""
+    context = case_context(session, staff, reference)
+    context["done"] = request.query_params.get("done")
+    return page(request, settings, "console/cases/case.html", staff, active=None, errors={}, v={}, **context)

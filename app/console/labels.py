@@ -119,7 +119,13 @@ CONSENT_SCRIPT = N_(
     "Do you agree that we store it? May we call you back on this number? May we write to you by email?"
 )
 
+STRENGTHS = {"strong": N_("strong match"), "possible": N_("possible match"), "weak": N_("weak match")}
+
+MATCH_STATUSES = {"proposed": N_("proposed"), "confirmed": N_("confirmed"), "rejected": N_("rejected")}
+
 KINDS = {
+    "strength": STRENGTHS,
+    "match": MATCH_STATUSES,
     "duplicate": DUPLICATE_REASONS,
     "state": STATES,
     "transition": TRANSITIONS,

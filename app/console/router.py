@@ -8,13 +8,13 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 
-from app.console import account, cases, errors_html, intake, landing
+from app.console import account, cases, casework, errors_html, intake, landing, supervision
 from app.console.web import FormRejected
 
 errors_html.install()
 
 router = APIRouter()
-for module in (landing, account, intake, cases):
+for module in (landing, account, supervision, intake, casework, cases):
     router.include_router(module.router)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 
 from fastapi.testclient import TestClient
@@ -57,7 +58,7 @@ def add_staff(
     factory: sessionmaker[Session], *roles: str, username: str | None = None, full_name: str | None = None
 ) -> StaffUser:
     """A member of staff with `roles` and the test password, committed."""
-    name = username or ("-".join(roles).replace("_", "-") + "-" + str(id(object()))[-6:])
+    name = username or ("-".join(roles).replace("_", "-") + "-" + uuid.uuid4().hex[:8])
     with unit_of_work(factory) as session:
         user = create_user(
             session,

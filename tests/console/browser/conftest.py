@@ -38,8 +38,9 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def sign_in(page, server, user, password: str = PASSWORD) -> None:
-    """Sign in through the form with the keyboard; asserts the header then shows the user signed in."""
+def sign_in(page, server, user, password: str = PASSWORD, language: str | None = "uk") -> None:
+    """Sign in through the form with the keyboard; asserts the header then shows the user signed in. The console
+    remembers each user's language, so a test says which one it expects (Ukrainian unless told)."""
     page.goto(server.url + "/staff")
     page.get_by_label(re.compile("Ім’я користувача|Имя пользователя|User name")).fill(user.username)
     page.get_by_label(re.compile("Пароль|Password")).fill(password)
@@ -47,6 +48,10 @@ def sign_in(page, server, user, password: str = PASSWORD) -> None:
         page.keyboard.press("Enter")
     who = page.locator(".who-name")
     assert who.count() == 1 and who.inner_text() == user.full_name, f"not signed in: {page.url}"
+    if language and page.locator("html").get_attribute("lang") != language:
+        landed = page.url.removeprefix(server.url)
+        page.goto(f"{server.url}/staff/language?lang={language}&next={landed}")
+        assert page.locator("html").get_attribute("lang") == language
 
 
 def accessible(page) -> None:
