@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 from app.auth.permissions import permissions_for
 from app.auth.principals import FamilyPrincipal, StaffPrincipal
 from app.cases import service as cases
-from app.cases.models import CaseState, Inquiry
+from app.cases.models import CaseState
 from app.config import Settings
 from app.db import utcnow
 from app.inquiries import service as inquiries
+from app.inquiries.models import Inquiry
 from app.inquiries.schemas import InquiryCreate
 from app.matches import service as matches
 from app.portal import messages

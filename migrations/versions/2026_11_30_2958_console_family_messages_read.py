@@ -1,7 +1,7 @@
 """console: which family messages staff have read, per case
 
 Revision ID: 2958
-Revises: 4826
+Revises: 2026_11_30_7314
 Create Date: 2026-11-30 07:31:00.131021
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "2958"
-down_revision: str | None = "4826"
+down_revision: str | None = "2026_11_30_7314"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
