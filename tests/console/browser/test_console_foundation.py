@@ -34,7 +34,7 @@ def test_operator_signs_in_searches_and_opens_a_case_in_each_language(desk, live
     page.get_by_role("link", name=reference).click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text().startswith(reference)
-    assert page.get_by_role("cell", name="Иванова Мария Петровна").is_visible()
+    assert page.get_by_role("cell", name="Иванова Мария Петровна", exact=True).is_visible()
     accessible(page)
     screenshot(page, "case-status-uk")
     for language, heading in (("Русский", "Заявители"), ("English", "Requesters")):
