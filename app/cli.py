@@ -28,6 +28,7 @@ from app.jobs.stopping import StopSignals, WorkerStopped
 from app.logging import configure_logging
 from app.mailbox.cli import mailbox_cli
 from app.mailbox.worker import start_pollers
+from app.metrics.exposition import prepare_multiprocess_directory, serve_process_metrics
 from app.openapi import render_openapi
 from app.reference.seed import seed_demo_reference, seed_reference_data
 from app.registry.cli import registry_cli
@@ -68,6 +69,8 @@ def serve(
     settings = get_settings()
     configure_logging(settings.log_level)
     await_schema_head(settings.database_url, wait_for_schema)
+    if workers > 1:
+        prepare_multiprocess_directory()  # one /metrics scrape sums every server process
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -78,6 +81,8 @@ def serve(
         proxy_headers=settings.trust_forwarded_for,
         log_config=None,
         timeout_graceful_shutdown=max(1, round(grace)),
+        # A process still importing the app on a busy host is not hung: uvicorn's 5 s default restarts it in a loop.
+        timeout_worker_healthcheck=30,
     )
 
 
@@ -196,6 +201,10 @@ def worker(
     wait_for_schema: Annotated[
         float, typer.Option(help="Seconds to wait for the database schema to reach the migrations' head")
     ] = 120.0,
+    metrics_port: Annotated[
+        int, typer.Option(help="Serve this worker's /metrics (mail counters) on this port; 0: off")
+    ] = 0,
+    metrics_host: Annotated[str, typer.Option(help="Interface for --metrics-port")] = "127.0.0.1",
 ) -> None:
     """Process background jobs (mail, registry imports, re-matching) and read the mailboxes
     (`LIAISON_MAILBOX__*`). Run several for more throughput.
@@ -209,6 +218,8 @@ def worker(
     if once:
         typer.echo(f"ran {run_pending(factory)} jobs")
         return
+    if metrics_port:
+        serve_process_metrics(settings.metrics, metrics_host, metrics_port)
     stop_mailboxes = threading.Event()
     start_pollers(factory, settings, stop_mailboxes)
     try:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, IPvAnyNetwork, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -145,6 +145,24 @@ class MailboxConfig(BaseModel):
         return primary + list(self.accounts)
 
 
+class MetricsConfig(BaseModel):
+    """Who may read `/metrics` (`LIAISON_METRICS__*`). Neither set: nobody; it is never public."""
+
+    token: str | None = Field(default=None, repr=False)
+    """A scraper sending `Authorization: Bearer <token>` may read it (at least 32 characters)."""
+    networks: list[IPvAnyNetwork] = Field(default_factory=list)
+    """Operator networks (JSON list, e.g. `["10.20.0.0/16"]`) whose direct connections may read it without a token;
+    a request relayed by a proxy (`X-Forwarded-For`, `Forwarded`) never qualifies this way."""
+
+    @model_validator(mode="after")
+    def _strong_token(self) -> MetricsConfig:
+        if self.token == "":
+            self.token = None  # compose passes an unset variable as an empty string
+        if self.token is not None and len(self.token) < 32:
+            raise ValueError("LIAISON_METRICS__TOKEN must have at least 32 characters")
+        return self
+
+
 EXAMPLE_CONTACTS = (PortalConfig().contact_phone, PortalConfig().contact_email)
 
 
@@ -177,6 +195,7 @@ class Settings(BaseSettings):
     mailbox: MailboxConfig = Field(default_factory=MailboxConfig)
     mail_sink_dir: Path | None = None
     """Development only: where mail no SMTP server takes is kept (default `var/mail`); `app/notifications/sink.py`."""
+    metrics: MetricsConfig = Field(default_factory=MetricsConfig)
     embedded_worker: bool | None = None
     """Run background jobs in a thread of the server process. Default: on in development (so `make run` needs no
     second process), off elsewhere, where `liaison worker` processes do the work."""

@@ -32,6 +32,7 @@ from app.logging import configure_logging
 from app.mailbox.router import router as mailbox_router
 from app.mailbox.worker import start_pollers
 from app.matches.router import router as matches_router
+from app.metrics.exposition import MetricsMiddleware
 from app.middleware import RequestContextMiddleware
 from app.portal.router import router as portal_router
 from app.reference.router import router as reference_router
@@ -117,6 +118,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
             expose_headers=["ETag", "X-Request-ID", "Retry-After"],
         )
+    # Inside the request context (its log lines carry the request id), outside everything else.
+    app.add_middleware(MetricsMiddleware, config=settings.metrics, session_factory=app.state.session_factory)
     app.add_middleware(RequestContextMiddleware, trust_forwarded_for=settings.trust_forwarded_for)
     for router in ROUTERS:
         app.include_router(router)

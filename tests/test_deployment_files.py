@@ -137,3 +137,13 @@ def test_dockerfile_serves_without_migrating_and_stops_on_sigterm():
     assert "migrate" not in instructions["CMD"]
     assert instructions["STOPSIGNAL"] == "SIGTERM"
     assert instructions["USER"] == "liaison"
+
+
+def test_compose_metrics_closed_unless_configured(monkeypatch):
+    from app.config import Settings
+
+    env = compose()["services"]["app"]["environment"]
+    for name in ("LIAISON_METRICS__TOKEN", "LIAISON_METRICS__NETWORKS"):
+        monkeypatch.setenv(name, env[name])  # as the container would see them
+    settings = Settings()
+    assert settings.metrics.token is None and settings.metrics.networks == []

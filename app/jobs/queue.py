@@ -34,6 +34,10 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def registered_kinds() -> tuple[str, ...]:
+    return tuple(_HANDLERS)
+
+
 def enqueue(
     session: Session,
     kind: str,

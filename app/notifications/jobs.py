@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app import jobs
+from app.metrics import MAIL_FAILED, MAIL_SENT
 from app.notifications import sink
 from app.notifications.mailer import build_message, send
 from app.notifications.service import JOB_KIND, composer_for
@@ -29,11 +30,16 @@ def send_email(session: Session, payload: dict[str, Any]) -> None:
     )
     try:
         send(settings, message)
-    except (OSError, smtplib.SMTPException):
+    except (OSError, smtplib.SMTPException) as exc:
+        MAIL_FAILED.labels(kind, type(exc).__name__).inc()
         directory = session.info["settings"].mail_sink_directory
         if directory is None:
             raise  # the queue retries with back-off
         path = sink.keep(message, directory, kind)
         log.warning("no SMTP server took the email; kept in the development mail sink", extra={"path": str(path)})
         return
+    except Exception as exc:
+        MAIL_FAILED.labels(kind, type(exc).__name__).inc()
+        raise
+    MAIL_SENT.labels(kind).inc()
     log.info("email sent", extra={"kind": kind})

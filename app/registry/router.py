@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from app.auth.permissions import Permission
 from app.auth.principals import StaffPrincipal
 from app.deps import SessionDep
 from app.matching import interpret
+from app.metrics import observe_lookup
 from app.pagination import Page, PageDep
 from app.registry import imports, lookup, service
 from app.registry.models import ConfirmationLevel, PersonStatus
@@ -104,7 +106,9 @@ def run_lookup(body: LookupIn, principal: Looker, session: SessionDep) -> Lookup
     """Find a person however his name was written: candidates best first, each with a score, a strength and a
     per-field explanation, and how the inquiry was read (`interpretation`)."""
     query = lookup.query_from(body.query_values())
+    started = time.perf_counter()
     candidates = lookup.lookup(session, actor=principal.actor, query=query, limit=body.limit)
+    observe_lookup(time.perf_counter() - started, len(candidates))
     return LookupOut(
         candidates=[CandidateOut.of(c) for c in candidates], interpretation=InterpretationOut.of(interpret(query))
     )
