@@ -32,7 +32,8 @@ lock:
 	$(PIP_COMPILE) $(PIP_COMPILE_ARGS) --extra test --output-file requirements-test.lock pyproject.toml
 
 run: install
-	mkdir -p var
+	mkdir -p var var/inbox
+	cp docs/mail-samples/*.eml var/inbox/  # demo emails for the console inbox (stored once: same Message-IDs)
 	$(BIN)/liaison migrate
 	$(BIN)/liaison seed --demo
 	$(BIN)/liaison serve
