@@ -7,7 +7,8 @@ import re
 
 from sqlalchemy import select
 
-from app.cases.models import CaseContact, Inquiry
+from app.cases.models import CaseContact
+from app.inquiries.models import Inquiry
 from app.mailbox.intake import Fetched, store_messages
 from app.mailbox.models import MailMessage
 from app.transaction import unit_of_work

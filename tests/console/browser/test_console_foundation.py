@@ -23,7 +23,8 @@ def test_operator_signs_in_searches_and_opens_a_case_in_each_language(desk, live
     screenshot(page, "sign-in-uk")
     sign_in(page, live_server, operator)
     screens = page.get_by_role("navigation", name="Розділи")
-    assert screens.get_by_role("link").all_inner_texts() == ["Новий дзвінок", "Новий запит поштою", "Пошук"]
+    expected = ["Новий дзвінок", "Новий запит поштою", "Вхідні листи", "Пошук"]
+    assert screens.get_by_role("link").all_inner_texts() == expected
     screens.get_by_role("link", name="Пошук").click()
     page.get_by_label(re.compile("Ім’я")).fill("Ivanov")
     page.wait_for_selector("text=Знайдено 1 справу")

@@ -8,7 +8,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.cases.models import CaseContact, Inquiry
+from app.cases.models import CaseContact
+from app.inquiries.models import Inquiry
 from app.mailbox.intake import Fetched, store_messages
 from app.transaction import unit_of_work
 from tests.conftest import make_settings
