@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import logging
 import sys
 import threading
@@ -15,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import job_handlers, migrations
-from app.audit import chain, system_actor
+from app.audit import chain, checkpoints, sealer, system_actor
+from app.audit.models import AuditEvent
 from app.auth.permissions import Role
 from app.config import PROJECT_ROOT, get_settings
-from app.db import create_db_engine, create_session_factory
+from app.db import create_db_engine, create_session_factory, read_session
 from app.demo import seed_demo_accounts
 from app.demo_cases import seed_demo_cases
 from app.errors import DomainError
@@ -180,15 +182,74 @@ def users_deactivate(username: str) -> None:
 
 
 @audit_cli.command("verify")
-def audit_verify() -> None:
-    """Recompute the audit hash chain; exit 1 and name the first bad event when it does not verify."""
-    with unit_of_work(_factory()) as session:
+def audit_verify(
+    checkpoint: Annotated[
+        Path | None, typer.Option(help="A published checkpoint (JSON) the chain must still contain")
+    ] = None,
+    public_key: Annotated[
+        str | None, typer.Option(help="Base64 Ed25519 public key for --checkpoint (default: this installation's)")
+    ] = None,
+) -> None:
+    """Recompute the sealed audit chain and report the unsealed tail; exit 1 on a broken chain or overdue tail."""
+    settings = get_settings()
+    with read_session(_factory()) as session:
         result = chain.verify(session)
-    if result.ok:
-        typer.echo(f"audit trail verified: {result.events_checked} events")
+        published_problem = None
+        if checkpoint is not None:
+            published = checkpoints.Published.parse(json.loads(checkpoint.read_text()))
+            verifier = (
+                checkpoints.Verifier.from_b64(public_key)
+                if public_key
+                else checkpoints.Verifier.from_settings(settings)
+            )
+            stored_hash = session.execute(
+                select(AuditEvent.hash).where(AuditEvent.seq == published.seq)
+            ).scalar_one_or_none()
+            published_problem = verifier.check(published, stored_hash, result.events_checked)
+    typer.echo(
+        f"sealed: {result.events_checked} events verified, head seq={result.head_seq} hash={result.head_hash}; "
+        f"checkpoints: {result.checkpoints_checked}"
+    )
+    oldest = result.oldest_unsealed_at.isoformat() if result.oldest_unsealed_at else "-"
+    typer.echo(
+        f"unsealed tail: {result.unsealed} events, oldest {oldest}{' OVERDUE' if result.unsealed_overdue else ''}"
+    )
+    if checkpoint is not None:
+        typer.echo(f"published checkpoint: {published_problem or 'held by the chain'}")
+    if result.ok and published_problem is None:
+        typer.echo("audit trail verified")
         return
-    typer.echo(f"audit trail does NOT verify at event seq={result.first_bad_seq}: {result.reason}", err=True)
+    if result.first_bad_seq is not None:
+        typer.echo(f"audit trail does NOT verify at event seq={result.first_bad_seq}: {result.reason}", err=True)
+    elif result.unsealed_overdue:
+        typer.echo(f"ALARM: {result.reason}", err=True)
+    if published_problem is not None:
+        typer.echo(f"published checkpoint does NOT hold: {published_problem}", err=True)
     raise typer.Exit(1)
+
+
+@audit_cli.command("seal")
+def audit_seal() -> None:
+    """Link every unsealed event into the chain now (the workers do this continuously)."""
+    typer.echo(f"sealed {sealer.seal(_factory())} events")
+
+
+@audit_cli.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Seal, sign a checkpoint of the head, and print it as JSON to publish (with the public key)."""
+    factory = _factory()
+    settings = get_settings()
+    sealer.seal(factory, checkpoint=False)
+    with unit_of_work(factory) as session:
+        stored = sealer.checkpoint_now(session)
+        published = checkpoints.as_published(stored, checkpoints.signing_key(settings).public_key())
+    typer.echo(json.dumps(published, indent=2))
+
+
+@audit_cli.command("public-key")
+def audit_public_key() -> None:
+    """Print the base64 Ed25519 public key that checks this installation's checkpoints."""
+    typer.echo(checkpoints.public_key_b64(checkpoints.signing_key(get_settings()).public_key()))
 
 
 @cli.command()
@@ -216,12 +277,14 @@ def worker(
     await_schema_head(settings.database_url, wait_for_schema)
     factory = _factory()
     if once:
+        typer.echo(f"sealed {sealer.seal(factory)} audit events")
         typer.echo(f"ran {run_pending(factory)} jobs")
         return
     if metrics_port:
         serve_process_metrics(settings.metrics, metrics_host, metrics_port)
     stop_mailboxes = threading.Event()
     start_pollers(factory, settings, stop_mailboxes)
+    sealer.start_sealer_thread(factory, stop_mailboxes)
     try:
         run_worker_until_stopped(factory, poll_seconds=poll, grace_seconds=grace)
     finally:

@@ -163,6 +163,18 @@ class MetricsConfig(BaseModel):
         return self
 
 
+class AuditConfig(BaseModel):
+    """The audit trail's sealing (`LIAISON_AUDIT__*`); see `app.audit.sealer` and `app.audit.checkpoints`."""
+
+    max_seal_delay_seconds: float = Field(default=1.0, gt=0, le=3600)
+    """The bound: events are linked into the hash chain within this long (the sealer looks four times as often);
+    `liaison audit verify` reports an unsealed event older than this as an alarm."""
+    checkpoint_interval_seconds: int = Field(default=60, ge=1)
+    """While events arrive, a signed checkpoint of the chain's head is stored this often."""
+    checkpoint_key: str | None = Field(default=None, repr=False)
+    """Base64 of a 32-byte Ed25519 seed that signs checkpoints; derived from the JWT signing key when unset."""
+
+
 EXAMPLE_CONTACTS = (PortalConfig().contact_phone, PortalConfig().contact_email)
 
 
@@ -196,6 +208,7 @@ class Settings(BaseSettings):
     mail_sink_dir: Path | None = None
     """Development only: where mail no SMTP server takes is kept (default `var/mail`); `app/notifications/sink.py`."""
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
+    audit: AuditConfig = Field(default_factory=AuditConfig)
     embedded_worker: bool | None = None
     """Run background jobs in a thread of the server process. Default: on in development (so `make run` needs no
     second process), off elsewhere, where `liaison worker` processes do the work."""

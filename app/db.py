@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, Uuid, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.orm import Session as Session
 from sqlalchemy.pool import NullPool
@@ -70,12 +72,27 @@ def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
+READ_OPTION = "liaison_read"
+"""Execution option that marks a read transaction (see `read_session`)."""
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"})
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """Foreign keys on, WAL for concurrent readers, and writers that queue instead of failing.
 
+    WAL with synchronous=NORMAL: readers never block the writer nor each other, and a commit costs no fsync (the
+    WAL is synced at checkpoints). A power cut may lose the last commits, never corrupt the database; a process
+    crash (kill -9) loses nothing. That suits the embedded, single-machine deployment SQLite serves here;
+    production runs PostgreSQL with its own durable commits.
+
     pysqlite's own transaction handling starts transactions lazily, which lets two writers both read and then
-    deadlock on the upgrade to a write lock. We take control: every transaction begins IMMEDIATE, so writers
-    serialize on the database lock (waiting up to busy_timeout) and a read-then-write never fails half way.
+    deadlock on the upgrade to a write lock. We take control. A transaction that may write begins IMMEDIATE:
+    writers serialize on the database lock (waiting up to busy_timeout) and a read-then-write never fails half
+    way. A read transaction (`read_session`, the GET requests) begins DEFERRED: a snapshot, no lock, any number
+    in parallel. When a read transaction writes after all (its audit events at commit, an expired session
+    closed), the write must not be attempted on the old snapshot, where another writer's commit would make it
+    fail with SQLITE_BUSY_SNAPSHOT no busy_timeout can cure: the snapshot is ended and the transaction continues
+    as an IMMEDIATE one, so what it read came from an earlier snapshot (READ COMMITTED, as on PostgreSQL).
     """
 
     @event.listens_for(engine, "connect")
@@ -90,18 +107,38 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        deferred = bool(connection.get_execution_options().get(READ_OPTION))
+        connection.info["deferred"] = deferred
+        connection.exec_driver_sql("BEGIN DEFERRED" if deferred else "BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _upgrade_before_write(
+        connection: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+    ) -> None:
+        info = connection.info
+        if not info.get("deferred") or connection.in_nested_transaction():
+            return
+        if statement.lstrip()[:7].split(None, 1)[0].upper() not in _WRITES:
+            return
+        info["deferred"] = False
+        raw = connection.connection.driver_connection
+        raw.execute("COMMIT")  # ends the read snapshot (nothing was written in it)
+        raw.execute("BEGIN IMMEDIATE")
 
 
 def create_db_engine(url: str, *, pool: bool = True) -> Engine:
+    kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        if pool and make_url(url).database not in (None, "", ":memory:"):
+            # A connection for each request thread (anyio's pool runs up to 40): readers work in parallel.
+            kwargs.update(pool_size=20, max_overflow=20)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     # A database host that does not answer fails a request within seconds (503) instead of hanging it.
-    kwargs: dict[str, Any] = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
+    kwargs.update(pool_pre_ping=True, connect_args={"connect_timeout": 5})
     if pool:
         kwargs.update(pool_size=20, max_overflow=20)
     else:
@@ -114,7 +151,30 @@ def create_session_factory(engine: Engine, settings: Any = None) -> sessionmaker
 
     expire_on_commit=False: responses are serialized after the unit of work commits.
     """
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True, info={"settings": settings})
+    return sessionmaker(
+        bind=engine,
+        expire_on_commit=False,
+        autoflush=True,
+        info={"settings": settings, "read_bind": engine.execution_options(**{READ_OPTION: True})},
+    )
+
+
+def new_session(factory: sessionmaker[Session], *, read: bool = False) -> Session:
+    """A session from `factory`; `read=True` for a transaction that mostly reads (see `_configure_sqlite`)."""
+    if not read:
+        return factory()
+    read_bind = factory.kw.get("info", {}).get("read_bind")
+    return factory(bind=read_bind) if read_bind is not None else factory()
+
+
+@contextmanager
+def read_session(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A read transaction (no write lock on SQLite), ended when the block exits. Nothing is committed."""
+    session = new_session(factory, read=True)
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 def is_postgresql(session_or_engine: Session | Engine) -> bool:

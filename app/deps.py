@@ -9,7 +9,11 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.db import new_session
 from app.transaction import commit, rollback
+
+# Requests with these methods change nothing but their audit trail: their transaction begins as a read.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -21,9 +25,10 @@ def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: committed when the handler returns, rolled back when it raises.
 
     Declared with `scope="function"` so the commit happens before the response is sent: a commit that fails
-    (a serialization conflict, a constraint) reaches the client as an error instead of a false success.
+    (a serialization conflict, a constraint) reaches the client as an error instead of a false success, and a
+    read's audit event is durable before the family or officer sees what they read.
     """
-    session: Session = request.app.state.session_factory()
+    session = new_session(request.app.state.session_factory, read=request.method in READ_METHODS)
     try:
         yield session
         commit(session)

@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 import app.job_handlers
 import app.models  # noqa: F401  (registers every mapped class)
 from app.audit.router import router as audit_router
+from app.audit.sealer import start_sealer_thread
 from app.auth.router import router as auth_router
 from app.cases.router import router as cases_router
 from app.cases.router_call_tasks import router as call_tasks_router
@@ -72,6 +73,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     thread = None
     mailbox_threads: list[threading.Thread] = []
     if app.state.settings.runs_embedded_worker:
+        start_sealer_thread(app.state.session_factory, stop)
         thread = threading.Thread(
             target=run_forever,
             args=(app.state.session_factory,),

@@ -39,5 +39,5 @@ def search_events(
     if until:
         query = query.where(AuditEvent.occurred_at < until)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(AuditEvent.seq.desc()).limit(limit).offset(offset)).scalars().all()
+    rows = session.execute(query.order_by(AuditEvent.id.desc()).limit(limit).offset(offset)).scalars().all()
     return list(rows), total

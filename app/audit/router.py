@@ -56,5 +56,6 @@ def list_events(
 def verify_chain(
     principal: Annotated[StaffPrincipal, require(Permission.AUDIT_VERIFY)], session: SessionDep
 ) -> VerifyOut:
-    """Recompute the whole hash chain and report the first event that does not verify."""
+    """Recompute the sealed hash chain, check it against its head and signed checkpoints, and report the first
+    event that does not verify and the unsealed tail (events not yet linked; older than the bound is an alarm)."""
     return VerifyOut(**chain.verify(session).as_dict())

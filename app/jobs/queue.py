@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import timedelta
@@ -13,8 +12,9 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import wakeup
 from app.context import job_id_var, request_id_var
-from app.db import is_postgresql, utcnow
+from app.db import is_postgresql, read_session, utcnow
 from app.jobs.models import Job
 from app.transaction import unit_of_work
 
@@ -59,6 +59,7 @@ def enqueue(
     if dedupe_key is None:
         session.add(job)
         session.flush()
+        session.info[wakeup.ENQUEUED_KEY] = True
         return job
     if session.execute(select(Job.id).where(Job.dedupe_key == dedupe_key)).first() is not None:
         return None
@@ -67,7 +68,25 @@ def enqueue(
             session.add(job)
     except IntegrityError:
         return None  # a concurrent transaction enqueued the same work
+    session.info[wakeup.ENQUEUED_KEY] = True
     return job
+
+
+def _due_query(now: Any, kinds: set[str] | None) -> Any:
+    query = select(Job).where(
+        or_(
+            (Job.status == "pending") & (Job.run_after <= now),
+            (Job.status == "running") & (Job.locked_at < now - LEASE),
+        )
+    )
+    return query.where(Job.kind.in_(kinds)) if kinds else query
+
+
+def has_due(factory: sessionmaker[Session], kinds: set[str] | None = None) -> bool:
+    """Is a job due? A plain read: an idle worker's poll takes no write lock (SQLite) and no row lock."""
+    with read_session(factory) as session:
+        query = _due_query(utcnow(), kinds).with_only_columns(Job.id).limit(1)
+        return session.execute(query).first() is not None
 
 
 def _claim(
@@ -75,19 +94,7 @@ def _claim(
 ) -> tuple[int, str, dict[str, Any], str | None] | None:
     with unit_of_work(factory) as session:
         now = utcnow()
-        query = (
-            select(Job)
-            .where(
-                or_(
-                    (Job.status == "pending") & (Job.run_after <= now),
-                    (Job.status == "running") & (Job.locked_at < now - LEASE),
-                )
-            )
-            .order_by(Job.run_after, Job.id)
-            .limit(1)
-        )
-        if kinds:
-            query = query.where(Job.kind.in_(kinds))
+        query = _due_query(now, kinds).order_by(Job.run_after, Job.id).limit(1)
         if is_postgresql(session):
             query = query.with_for_update(skip_locked=True)
         job = session.execute(query).scalar_one_or_none()
@@ -193,6 +200,10 @@ def run_pending(factory: sessionmaker[Session], limit: int | None = None, kinds:
     return count
 
 
+IDLE_FIRST_WAIT = 0.1
+"""Seconds an idle worker first waits after its last job; the wait doubles up to `poll_seconds`."""
+
+
 def run_forever(
     factory: sessionmaker[Session],
     *,
@@ -200,11 +211,16 @@ def run_forever(
     should_stop: Callable[[], bool] = lambda: False,
     interruptible: Callable[[], AbstractContextManager[object]] = nullcontext,
 ) -> None:
+    """Run jobs as they come due. Idle, the worker sleeps until a job is enqueued in this process (woken at once)
+    or its poll comes round; each idle poll is a plain read, and polls back off to `poll_seconds` apart."""
+    wait = IDLE_FIRST_WAIT
     while not should_stop():
         try:
-            ran = run_one(factory, interruptible=interruptible)
+            ran = has_due(factory) and run_one(factory, interruptible=interruptible)
         except Exception:
             log.exception("worker loop error")
             ran = False
-        if not ran:
-            time.sleep(poll_seconds)
+        if ran:
+            wait = IDLE_FIRST_WAIT
+            continue
+        wait = IDLE_FIRST_WAIT if wakeup.wait(wait) else min(poll_seconds, wait * 2)

@@ -11,7 +11,7 @@ def login(client, username: str, password: str = TEST_PASSWORD, **kwargs):
 
 
 def actions(db_session) -> list[str]:
-    return list(db_session.execute(select(AuditEvent.action).order_by(AuditEvent.seq)).scalars())
+    return list(db_session.execute(select(AuditEvent.action).order_by(AuditEvent.id)).scalars())
 
 
 def test_login_with_correct_password_returns_short_lived_tokens(client, make_staff, db_session):

@@ -121,7 +121,7 @@ def test_reads_of_the_case_record_are_audited(client, make_staff, db_session, ba
     client.get(f"/api/v1/cases/{reference}", headers=officer.headers)
     client.get(f"/api/v1/cases/{reference}", headers=operator.headers)
     client.get(f"/api/v1/cases/{reference}/timeline", headers=officer.headers)
-    events = db_session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars().all()
+    events = db_session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
     db_session.rollback()
     viewed = [(e.actor, e.details) for e in events if e.action == "case.viewed"]
     assert viewed == [(officer.id, {"view": "full"}), (operator.id, {"view": "status"})]

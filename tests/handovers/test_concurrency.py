@@ -128,7 +128,7 @@ def test_every_handover_change_without_or_with_stale_if_match_refused_and_nothin
         "schedule": schedule_body(team=world.teams[1], **route),
         "reschedule": schedule_body(team=world.teams[1], reason="Family asked", **route),
     }
-    last_event = db_session.execute(select(func.max(AuditEvent.seq))).scalar_one()
+    last_event = db_session.execute(select(func.max(AuditEvent.id))).scalar_one()
     db_session.rollback()
 
     for method, suffix, body in CHANGES:
@@ -151,7 +151,7 @@ def test_every_handover_change_without_or_with_stale_if_match_refused_and_nothin
     assert after.headers["ETag"] == before.headers["ETag"]
     assert after.json() == before.json()
     # reads of identity documents are audited; nothing else was written
-    new_actions = set(db_session.execute(select(AuditEvent.action).where(AuditEvent.seq > last_event)).scalars())
+    new_actions = set(db_session.execute(select(AuditEvent.action).where(AuditEvent.id > last_event)).scalars())
     assert new_actions <= {"handover.traveller_documents_read"}
 
 

@@ -205,7 +205,7 @@ def test_lower_capacity_below_bookings_flags_exactly_overbooked_days_and_refuses
     commit(db_session)
     event = (
         db_session.execute(
-            select(AuditEvent).where(AuditEvent.action == "reference.point_capacity_changed").order_by(AuditEvent.seq)
+            select(AuditEvent).where(AuditEvent.action == "reference.point_capacity_changed").order_by(AuditEvent.id)
         )
         .scalars()
         .first()

@@ -60,3 +60,43 @@ def test_failing_job_is_retried_later_then_given_up(session_factory):
     with unit_of_work(session_factory) as session:
         job = session.execute(select(Job)).scalar_one()
         assert (job.status, job.attempts) == ("dead", 2)
+
+
+def test_idle_worker_is_woken_by_an_enqueue_in_its_process(session_factory, monkeypatch):
+    """An idle worker waits (here: ten minutes) without polling; an enqueue wakes it at once."""
+    import threading
+
+    from app.jobs import queue
+
+    calls.clear()
+    monkeypatch.setattr(queue, "IDLE_FIRST_WAIT", 600.0)
+    polls: list[bool] = []
+    real_has_due = queue.has_due
+
+    def counted(factory, kinds=None):
+        polls.append(True)
+        return real_has_due(factory, kinds)
+
+    monkeypatch.setattr(queue, "has_due", counted)
+    stop = threading.Event()
+    worker = threading.Thread(
+        target=queue.run_forever, args=(session_factory,), kwargs={"poll_seconds": 600.0, "should_stop": stop.is_set}
+    )
+    worker.start()
+    try:
+        while not polls:  # the worker has looked once, found nothing, and gone idle
+            stop.wait(0.01)
+        with unit_of_work(session_factory) as session:
+            enqueue(session, "test.record", {"n": 7})
+        deadline = threading.Event()
+        for _ in range(3000):
+            if calls:
+                break
+            deadline.wait(0.01)
+        assert calls == [{"n": 7}]
+    finally:
+        stop.set()
+        from app import wakeup
+
+        wakeup.notify()
+        worker.join(timeout=10)
