@@ -111,19 +111,24 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.info["deferred"] = deferred
         connection.exec_driver_sql("BEGIN DEFERRED" if deferred else "BEGIN IMMEDIATE")
 
+    def _end_snapshot_and_write(connection: Any) -> None:
+        connection.info["deferred"] = False
+        raw = connection.connection.driver_connection
+        raw.execute("COMMIT")  # ends the read snapshot (nothing was written in it)
+        raw.execute("BEGIN IMMEDIATE")
+
     @event.listens_for(engine, "before_cursor_execute")
     def _upgrade_before_write(
         connection: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
     ) -> None:
-        info = connection.info
-        if not info.get("deferred") or connection.in_nested_transaction():
-            return
-        if statement.lstrip()[:7].split(None, 1)[0].upper() not in _WRITES:
-            return
-        info["deferred"] = False
-        raw = connection.connection.driver_connection
-        raw.execute("COMMIT")  # ends the read snapshot (nothing was written in it)
-        raw.execute("BEGIN IMMEDIATE")
+        if connection.info.get("deferred") and statement.lstrip()[:7].split(None, 1)[0].upper() in _WRITES:
+            _end_snapshot_and_write(connection)
+
+    @event.listens_for(engine, "savepoint")
+    def _upgrade_before_savepoint(connection: Any, name: str) -> None:
+        # A savepoint is taken to write (enqueue with a dedupe key); once inside it the snapshot cannot be ended.
+        if connection.info.get("deferred"):
+            _end_snapshot_and_write(connection)
 
 
 def create_db_engine(url: str, *, pool: bool = True) -> Engine:

@@ -55,3 +55,13 @@ def test_sqlite_pragmas_and_modes(session_factory, backend):
     with read_session(session_factory) as reader:
         reader.execute(select(1))
         assert reader.connection().info["deferred"] is True
+
+
+def test_a_read_that_writes_inside_a_savepoint_does_not_fail(session_factory, backend):
+    with unit_of_work(session_factory, read=True) as session:
+        assert session.execute(select(func.count()).select_from(StaffUser)).scalar_one() == 0
+        _add_user(session_factory, "meanwhile")
+        with session.begin_nested():
+            session.add(StaffUser(username="nested", email="n@x.invalid", full_name="N", password_hash="x", roles=[]))
+    with read_session(session_factory) as session:
+        assert set(session.execute(select(StaffUser.username)).scalars()) == {"meanwhile", "nested"}
