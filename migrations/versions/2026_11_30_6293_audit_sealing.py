@@ -4,8 +4,8 @@ Events get an auto-numbered `id` (insertion order, the new primary key); `seq`, 
 until the sealer links the event. Existing events keep their place: `id = seq`. On PostgreSQL the append-only
 triggers become a guard that also lets the sealer (and only it) fill the chain columns of an unsealed event once.
 
-Revision ID: 4817
-Revises: 0005
+Revision ID: 6293
+Revises: 4817
 Create Date: 2026-11-30 06:49:01
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "4817"
-down_revision: str | None = "0005"
+revision: str = "6293"
+down_revision: str | None = "4817"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
