@@ -6,6 +6,7 @@ same models, migrations and tests serve both. Transactions are owned by `app.tra
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -72,6 +73,10 @@ def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
+canonical_json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+"""How JSON columns are stored: sorted keys, no white space, UTF-8. The audit chain hashes events in this form,
+so verifying can hash the stored text as it is instead of parsing and re-encoding every event."""
+
 READ_OPTION = "liaison_read"
 """Execution option that marks a read transaction (see `read_session`)."""
 _WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"})
@@ -137,13 +142,15 @@ def create_db_engine(url: str, *, pool: bool = True) -> Engine:
         if pool and make_url(url).database not in (None, "", ":memory:"):
             # A connection for each request thread (anyio's pool runs up to 40): readers work in parallel.
             kwargs.update(pool_size=20, max_overflow=20)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, json_serializer=canonical_json, **kwargs
+        )
         _configure_sqlite(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     # A database host that does not answer fails a request within seconds (503) instead of hanging it.
-    kwargs.update(pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    kwargs.update(pool_pre_ping=True, connect_args={"connect_timeout": 5}, json_serializer=canonical_json)
     if pool:
         kwargs.update(pool_size=20, max_overflow=20)
     else:

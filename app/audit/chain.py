@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditChainHead, AuditEvent
-from app.db import utcnow
+from app.db import is_postgresql, utcnow
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
@@ -45,6 +45,9 @@ CONTENT_COLUMNS = (
 )
 # One encoder for every event: `json.dumps` with options would build a new encoder per call.
 _encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+_encode_str: Callable[[str], str] = (
+    getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
+)
 
 
 def _timestamp(value: datetime) -> str:
@@ -146,10 +149,56 @@ class _Walk:
     hashes_at: dict[int, str] = field(default_factory=dict)
 
 
-def _walk(rows: Iterable[Sequence[Any]], want: set[int]) -> _Walk:
+def _stored_text_columns(session: Session) -> tuple[Any, ...]:
+    """The content columns as stored text: JSON as written (canonical, see `app.db.canonical_json`), the time as
+    the canonical UTC string, so hashing needs no parsing and no re-encoding."""
+    occurred: Any
+    if is_postgresql(session):
+        occurred = func.to_char(func.timezone("UTC", AuditEvent.occurred_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+    else:  # SQLAlchemy stores SQLite timestamps as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC
+        occurred = func.replace(cast(AuditEvent.occurred_at, Text), " ", "T").concat("Z")
+    return (
+        AuditEvent.seq,
+        occurred,
+        AuditEvent.actor,
+        cast(AuditEvent.actor_roles, Text),
+        AuditEvent.action,
+        AuditEvent.target_type,
+        AuditEvent.target_id,
+        AuditEvent.request_id,
+        AuditEvent.client_ip,
+        AuditEvent.user_agent,
+        cast(AuditEvent.details, Text),
+        AuditEvent.prev_hash,
+        AuditEvent.hash,
+    )
+
+
+def _fast_hash(row: Sequence[Any], prev: str) -> str:
+    """The hash of an event from its stored text: equal to `hash_of(prev, canonical_values(...))` whenever the
+    stored JSON is canonical, which is how this application writes it."""
+    e = _encode_str
+    content = (
+        f'{{"action":{e(row[4])},"actor":{e(row[2])},"actor_roles":{row[3]},'
+        f'"client_ip":{"null" if row[8] is None else e(row[8])},"details":{row[10]},"occurred_at":"{row[1]}",'
+        f'"prev_hash":"{prev}","request_id":{"null" if row[7] is None else e(row[7])},"seq":{row[0]},'
+        f'"target_id":{"null" if row[6] is None else e(row[6])},'
+        f'"target_type":{"null" if row[5] is None else e(row[5])},'
+        f'"user_agent":{"null" if row[9] is None else e(row[9])}}}'
+    )
+    return hashlib.sha256(f"{prev}\n{content}".encode()).hexdigest()
+
+
+def _slow_hash(session: Session, seq: int, prev: str) -> str:
+    """The hash by the definition (parse, canonicalize): for events stored in another JSON form."""
+    row = session.execute(select(*CONTENT_COLUMNS).where(AuditEvent.seq == seq)).one()
+    return hash_of(prev, canonical_values((*row[:11], prev)))
+
+
+def _walk(session: Session, rows: Iterable[Sequence[Any]], want: set[int]) -> _Walk:
     """Check position, link and content of each sealed row; remember the hashes at the sequence numbers in `want`."""
     walk = _Walk()
-    expected, prev, sha256 = 1, GENESIS_HASH, hashlib.sha256
+    expected, prev = 1, GENESIS_HASH
     for row in rows:
         seq, stored_prev, stored_hash = row[0], row[11], row[12]
         if seq != expected:
@@ -158,8 +207,7 @@ def _walk(rows: Iterable[Sequence[Any]], want: set[int]) -> _Walk:
         if stored_prev != prev:
             walk.bad_seq, walk.reason = seq, "link to the previous event is broken"
             break
-        content = canonical_values(row)
-        if sha256(prev.encode() + b"\n" + content).hexdigest() != stored_hash:
+        if _fast_hash(row, prev) != stored_hash and _slow_hash(session, seq, prev) != stored_hash:
             walk.bad_seq, walk.reason = seq, "content does not match its hash"
             break
         if seq in want:
@@ -179,9 +227,9 @@ def verify(session: Session, *, max_seal_delay: timedelta | None = None, now: da
         seconds = settings.audit.max_seal_delay_seconds if settings is not None else 1.0
         max_seal_delay = timedelta(seconds=seconds)
     stored = checkpoints.stored(session)
-    query = select(*CONTENT_COLUMNS, AuditEvent.hash).where(AuditEvent.seq.is_not(None)).order_by(AuditEvent.seq)
+    query = select(*_stored_text_columns(session)).where(AuditEvent.seq.is_not(None)).order_by(AuditEvent.seq)
     rows = session.connection().execution_options(yield_per=STREAM_BATCH).execute(query)
-    walk = _walk(rows, {c.seq for c in stored})
+    walk = _walk(session, rows, {c.seq for c in stored})
     rows.close()
     head = session.get(AuditChainHead, HEAD_ID)
     head_seq, head_hash = (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)

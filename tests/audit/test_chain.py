@@ -338,3 +338,28 @@ def test_audit_events_reject_naive_timestamps(client, make_staff):
     response = client.get("/api/v1/audit/events", params={"since": "2026-01-01T00:00:00"}, headers=auditor.headers)
     assert response.status_code == 422
     assert response.json()["errors"][0]["parameter"] == "since"
+
+
+def test_events_stored_in_another_json_form_verify_by_the_definition(session_factory, db_url, backend):
+    """Rows written before JSON was stored canonically (spaces, escaped Cyrillic) still verify, and still fail
+    when changed: the fast path falls back to parsing and re-encoding."""
+    import hashlib
+
+    from app.audit.chain import GENESIS_HASH, canonical_values
+
+    occurred = utcnow().replace(microsecond=123456)
+    details = {"b": "Привіт", "a": [1, 2.5]}
+    content = canonical_values(
+        (1, occurred, "legacy", ["operator"], "old.event", None, None, None, None, None, details, GENESIS_HASH)
+    )
+    digest = hashlib.sha256(GENESIS_HASH.encode() + b"\n" + content).hexdigest()
+    stamp = occurred.strftime("%Y-%m-%d %H:%M:%S.%f") if backend == "sqlite" else occurred.isoformat()
+    insert = (
+        "INSERT INTO audit_event (occurred_at, actor, actor_roles, action, details, seq, prev_hash, hash) VALUES "
+        f"('{stamp}', 'legacy', '[\"operator\"]', 'old.event', '{json.dumps(details)}', 1, '{GENESIS_HASH}', "
+        f"'{digest}')"
+    )
+    _tamper(db_url, backend, insert, f"UPDATE audit_chain_head SET seq = 1, hash = '{digest}'")
+    assert check(session_factory).ok
+    _tamper(db_url, backend, 'UPDATE audit_event SET details = \'{"a": [1, 2.5], "b": "x"}\' WHERE seq = 1')
+    assert check(session_factory).first_bad_seq == 1
