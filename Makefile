@@ -12,7 +12,7 @@ TEST_WORKERS ?= auto
 PIP_COMPILE = $(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --no-emit-index-url \
 	--no-emit-find-links
 
-.PHONY: install lock run test fuzz lint typecheck pytest openapi migrate bench-lookup bench-import bench-mail bench-audit clean portal-messages console-messages
+.PHONY: install lock run test fuzz lint typecheck pytest openapi migrate bench-lookup bench-import bench-mail bench-audit bench-http clean portal-messages console-messages
 
 install: $(STAMP)
 
@@ -71,6 +71,11 @@ bench-import: install
 # Email intake from a 10,000-message Dovecot mailbox, a worker killed half way (BENCH_ARGS="--messages 1000").
 bench-mail: install
 	$(BIN)/python -m bench.mail $(BENCH_ARGS)
+
+# The project over HTTP against a bare FastAPI anchor, A/B/A/B, with wrk (Debian's `wrk` package; the bench
+# refuses to start without it), on SQLite and PostgreSQL. Not run by `make test` or .ci/run.
+bench-http: install
+	$(BIN)/python -m bench.http $(BENCH_ARGS)
 
 # Sealing and verifying the audit chain (236,522 events by default).
 bench-audit: install
