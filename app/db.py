@@ -119,7 +119,9 @@ def _configure_sqlite(engine: Engine) -> None:
     def _end_snapshot_and_write(connection: Any) -> None:
         connection.info["deferred"] = False
         raw = connection.connection.driver_connection
-        raw.execute("COMMIT")  # ends the read snapshot (nothing was written in it)
+        # End the read snapshot. It wrote nothing, so ROLLBACK loses nothing; unlike COMMIT it succeeds while a
+        # result the reads left half-fetched is still open (that result can no longer be read: its snapshot ended).
+        raw.execute("ROLLBACK")
         raw.execute("BEGIN IMMEDIATE")
 
     @event.listens_for(engine, "before_cursor_execute")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -14,11 +14,33 @@ from app.transaction import commit, rollback
 
 # Requests with these methods change nothing but their audit trail: their transaction begins as a read.
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READS_ONLY = "liaison_reads_only"
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def reads_only(endpoint: Endpoint) -> Endpoint:
+    """Mark a route that only reads although its method is not GET (a lookup posted as a body): its transaction
+    begins as a read, so on SQLite it runs in parallel with others instead of queueing for the write lock."""
+    setattr(endpoint, READS_ONLY, True)
+    return endpoint
 
 
 def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def _request_transaction(request: Request, *, read: bool) -> Iterator[Session]:
+    session = new_session(request.app.state.session_factory, read=read)
+    try:
+        yield session
+        commit(session)
+    except BaseException:
+        rollback(session)
+        raise
+    finally:
+        session.close()
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -28,15 +50,9 @@ def get_session(request: Request) -> Iterator[Session]:
     (a serialization conflict, a constraint) reaches the client as an error instead of a false success, and a
     read's audit event is durable before the family or officer sees what they read.
     """
-    session = new_session(request.app.state.session_factory, read=request.method in READ_METHODS)
-    try:
-        yield session
-        commit(session)
-    except BaseException:
-        rollback(session)
-        raise
-    finally:
-        session.close()
+    endpoint = request.scope.get("endpoint")
+    read = request.method in READ_METHODS or getattr(endpoint, READS_ONLY, False)
+    yield from _request_transaction(request, read=read)
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

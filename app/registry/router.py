@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Query, Response, UploadFile, status
 from app.auth.dependencies import require
 from app.auth.permissions import Permission
 from app.auth.principals import StaffPrincipal
-from app.deps import SessionDep
+from app.deps import SessionDep, reads_only
 from app.matching import interpret
 from app.metrics import observe_lookup
 from app.pagination import Page, PageDep
@@ -102,6 +102,7 @@ def get_person(person_id: uuid.UUID, principal: Reader, session: SessionDep) -> 
 
 
 @router.post("/lookups", response_model=LookupOut)
+@reads_only
 def run_lookup(body: LookupIn, principal: Looker, session: SessionDep) -> LookupOut:
     """Find a person however his name was written: candidates best first, each with a score, a strength and a
     per-field explanation, and how the inquiry was read (`interpretation`)."""
