@@ -5,7 +5,7 @@ until the sealer links the event. Existing events keep their place: `id = seq`. 
 triggers become a guard that also lets the sealer (and only it) fill the chain columns of an unsealed event once.
 
 Revision ID: 6293
-Revises: 2026_11_30_7314
+Revises: 2958
 Create Date: 2026-11-30 06:49:01
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "6293"
-down_revision: str | None = "2026_11_30_7314"
+down_revision: str | None = "2958"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
