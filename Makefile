@@ -12,7 +12,7 @@ TEST_WORKERS ?= auto
 PIP_COMPILE = $(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --no-emit-index-url \
 	--no-emit-find-links
 
-.PHONY: install lock run test fuzz lint typecheck pytest openapi migrate bench-lookup bench-import bench-mail bench-audit bench-http clean portal-messages console-messages
+.PHONY: install lock run test fuzz lint typecheck pytest openapi migrate bench-lookup bench-import bench-mail bench-audit bench-http bench-intake clean portal-messages console-messages
 
 install: $(STAMP)
 
@@ -96,3 +96,8 @@ console-messages: install
 	$(BIN)/pybabel extract -F app/console/babel.cfg -k N_ --no-location --sort-output -o var/console.pot .
 	for lang in ru uk; do test -f app/i18n/locale/$$lang/LC_MESSAGES/console.po || $(BIN)/pybabel init -D console -i var/console.pot -d app/i18n/locale -l $$lang --width 120; \
 	$(BIN)/pybabel update -D console -i var/console.pot -d app/i18n/locale -l $$lang --no-fuzzy-matching --ignore-obsolete --width 120; done
+
+# POST /api/v1/inquiries p50/p95 at 1,000 / 10,000 / 100,000 open cases on a throwaway PostgreSQL, duplicate check
+# included (BENCH_ARGS="--sizes 1000,5000 --requests 50" for a quick run).
+bench-intake: install
+	$(BIN)/python -m bench.intake $(BENCH_ARGS)

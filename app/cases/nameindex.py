@@ -7,16 +7,19 @@ over an index on (key, case_id): it stays cheap as cases grow, and works the sam
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, literal, select, text, union_all, update
 from sqlalchemy.orm import Session
 
 from app.cases.models import Case, CaseNameKey, CaseState, SoughtPerson
 from app.cases.similarity import Particulars, index_keys
+from app.db import is_postgresql
 from app.inquiries.models import Inquiry
 
 CANDIDATE_LIMIT = 50
+# A key this many cases share is common: counted no further, and left out of the candidate probe when rarer keys remain.
+COMMON_KEY_CASES = 500
 
 
 def particulars_of(source: SoughtPerson) -> Particulars:
@@ -66,8 +69,12 @@ def active_case() -> ColumnElement[bool]:
 def candidate_case_ids(
     session: Session, keys: Iterable[str], *, limit: int = CANDIDATE_LIMIT, active_only: bool = True
 ) -> list[uuid.UUID]:
-    """Cases sharing the most keys with the probe, best first."""
-    probe = sorted(set(keys))
+    """Cases sharing the most keys with the probe, best first.
+
+    Keys held by `COMMON_KEY_CASES` cases or more (a common given name) are left out of the probe when rarer keys
+    remain: grouping their long posting lists cost time in proportion to the caseload, and cases found only through
+    them rank below the `limit` anyway. A probe of nothing but common keys still uses them all."""
+    probe = selective_keys(session, sorted(set(keys)))
     if not probe:
         return []
     shared = func.count(func.distinct(CaseNameKey.key))
@@ -84,16 +91,43 @@ def candidate_case_ids(
     return [row[0] for row in session.execute(query)]
 
 
-def frequencies(session: Session, keys: Iterable[str]) -> tuple[dict[str, int], int]:
-    """How many cases carry each frequency key, and how many cases there are: the engine's rarity evidence."""
-    wanted = sorted(set(keys))
-    counts: dict[str, int] = {}
-    if wanted:
-        rows = session.execute(
-            select(CaseNameKey.key, func.count(func.distinct(CaseNameKey.case_id)))
-            .where(CaseNameKey.key.in_(wanted))
-            .group_by(CaseNameKey.key)
+def capped_counts(session: Session, keys: Sequence[str], cap: int = COMMON_KEY_CASES) -> dict[str, int]:
+    """How many cases carry each key, counted up to `cap`: each count reads at most `cap` index entries."""
+    if not keys:
+        return {}
+    parts = [
+        select(literal(key).label("key"), func.count().label("cases")).select_from(
+            select(CaseNameKey.case_id).where(CaseNameKey.key == key).distinct().limit(cap).subquery()
         )
-        counts = {str(key): int(count) for key, count in rows}
-    total = session.execute(select(func.count()).select_from(Case)).scalar_one()
-    return counts, int(total)
+        for key in keys
+    ]
+    rows = session.execute(union_all(*parts))
+    return {str(key): int(count) for key, count in rows if count}
+
+
+def selective_keys(session: Session, probe: list[str]) -> list[str]:
+    if len(probe) <= 1:
+        return probe
+    counts = capped_counts(session, probe)
+    rare = [key for key in probe if counts.get(key, 0) < COMMON_KEY_CASES]
+    return rare or probe
+
+
+def case_total(session: Session) -> int:
+    """How many cases there are. On PostgreSQL the planner's estimate once the table has been analysed (a
+    `count(*)` reads the whole table on every inquiry); it only scales the rarity evidence."""
+    if is_postgresql(session):
+        estimate = session.execute(
+            text("SELECT reltuples FROM pg_class WHERE oid = to_regclass('\"case\"')")
+        ).scalar_one_or_none()
+        if estimate is not None and estimate >= 1000:
+            return int(estimate)
+    return int(session.execute(select(func.count()).select_from(Case)).scalar_one())
+
+
+def frequencies(session: Session, keys: Iterable[str]) -> tuple[dict[str, int], int]:
+    """How many cases carry each frequency key (up to `COMMON_KEY_CASES`: beyond it a key is common whatever its
+    exact count), and how many cases there are: the engine's rarity evidence, read in time independent of the
+    caseload."""
+    counts = capped_counts(session, sorted(set(keys)))
+    return counts, case_total(session)

@@ -101,3 +101,34 @@ def test_inquiry_response_lists_other_probable_cases(client, make_staff, backend
     ]
     attached = create_inquiry(client, operator, inquiry_body(case_reference=first))
     assert [d["reference"] for d in attached["duplicates"]] == [second["case_reference"]]
+
+
+def test_common_keys_are_counted_no_further_and_left_out_of_the_probe(
+    client, make_staff, db_session, backend, monkeypatch
+):
+    """With the common-key threshold lowered to 3: a given name four cases share stops being probed and counted
+    past 3, and the case with the same surname, given name and birth date is still the one found."""
+    from app.cases import nameindex
+    from app.cases.similarity import Particulars, index_keys
+
+    monkeypatch.setattr(nameindex, "COMMON_KEY_CASES", 3)
+    operator = make_staff("operator")
+    for surname in ("Shevchenko", "Bondarenko", "Tkachenko"):
+        open_case(client, operator, sought=person(surname, "Petro", "1980-01-01"))
+    reference = open_case(client, operator, sought=person("Kovalenko", "Petro", "1991-07-21"))
+    described = Particulars(
+        surname="Kovalenko",
+        given_name="Petro",
+        patronymic=None,
+        date_of_birth="1991-07-21",
+        place_of_birth=None,
+        service_number=None,
+        military_unit=None,
+    )
+    keys = sorted(index_keys(described))
+    counts = nameindex.capped_counts(db_session, keys, cap=3)
+    assert max(counts.values()) == 3 and min(counts.values()) == 1  # "Petro" capped, "Kovalenko" rare
+    assert len(nameindex.selective_keys(db_session, keys)) < len(keys)
+    db_session.rollback()  # end the read (SQLite: its transaction holds the write lock)
+    found = _check(client, operator, person("Kovalenko", "Petro", "1991-07-21"))
+    assert _reasons(found)[reference] == ["same_name_and_birth_date"]
