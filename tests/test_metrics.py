@@ -99,6 +99,7 @@ def test_job_queue_depth_and_oldest_age_per_kind(metrics_client, session_factory
     assert 600 <= sample(samples, "liaison_job_oldest_age_seconds", kind="mail.send") < 3600
     assert sample(samples, "liaison_job_queue_depth", kind="registry.rematch") == 0
     assert sample(samples, "liaison_jobs_running", kind="mail.send") == 0
+    assert ("liaison_audit_seal_lag_seconds", ()) in samples and sample(samples, "liaison_audit_seal_lag_seconds") >= 0
 
 
 def test_lookup_latency_and_candidates_observed(metrics_client, make_staff, backend):

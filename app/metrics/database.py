@@ -17,6 +17,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.audit.models import AuditEvent
 from app.db import utcnow
 from app.jobs.models import Job
 from app.jobs.queue import registered_kinds
@@ -130,3 +131,11 @@ class DatabaseCollector(Collector):
             session.rollback()
             session.close()
         return [up, *families]
+
+
+@database_gauge(
+    "liaison_audit_seal_lag_seconds", "Age of the oldest audit event not yet sealed into the hash chain (0: none)"
+)
+def audit_seal_lag(session: Session) -> float:
+    oldest = session.execute(select(func.min(AuditEvent.occurred_at)).where(AuditEvent.seq.is_(None))).scalar()
+    return _seconds_since(oldest, utcnow())
