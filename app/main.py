@@ -17,6 +17,7 @@ from app.auth.router import router as auth_router
 from app.cases.router import router as cases_router
 from app.cases.router_call_tasks import router as call_tasks_router
 from app.cases.router_death_notice import router as death_notice_router
+from app.cases.router_family_messages import router as family_messages_router
 from app.config import Settings, get_settings
 from app.console.router import install as install_console
 from app.console.router import router as console_router
@@ -51,6 +52,7 @@ ROUTERS = [
     inquiry_attachment_router,
     death_notice_router,
     call_tasks_router,
+    family_messages_router,
     portal_router,
     console_router,
     registry_router,

@@ -64,6 +64,12 @@ def log_contact(
     first_outbound = direction is ContactDirection.OUTBOUND
     case = get_case_for(session, principal, reference, for_update=first_outbound)
     ensure_active(case)
+    if visible_to_family and purpose is not ContactPurpose.DEATH_NOTIFICATION:
+        raise Unprocessable.field(
+            "#/visible_to_family",
+            "Contact-log entries never show on the family's portal. Write to the family with a family message, in "
+            "their language (POST /api/v1/cases/{reference}/family-messages).",
+        )
     check_notification_contact(
         case,
         purpose=purpose,

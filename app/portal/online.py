@@ -174,15 +174,18 @@ def validate(form: InquiryForm) -> tuple[OnlineInquiryIn | None, dict[str, str]]
         errors.setdefault("requester_email", "required")
     if form.consent_contact_phone and not form.requester_phone:
         errors.setdefault("requester_phone", "required")
-    if form.sought_date_of_birth and not _partial_date_ok(form.sought_date_of_birth):
+    birth = iso_birth_date(form.sought_date_of_birth) if form.sought_date_of_birth else None
+    if form.sought_date_of_birth and (birth is None or not _partial_date_ok(birth)):
         errors.setdefault("sought_date_of_birth", "date")
-    if form.sought_last_contact_date and not _full_date_ok(form.sought_last_contact_date):
+    last = iso_birth_date(form.sought_last_contact_date) if form.sought_last_contact_date else None
+    if form.sought_last_contact_date and (last is None or not _full_date_ok(last)):
         errors.setdefault("sought_last_contact_date", "date")
     if form.requester_country and form.requester_country not in COUNTRIES:
         errors["requester_country"] = "invalid"
     if errors:
         return None, errors
     data = {f.name: getattr(form, f.name) or None for f in fields(form) if f.name not in ("csrf_token",)}
+    data["sought_date_of_birth"], data["sought_last_contact_date"] = birth, last
     data.update(
         requester_email=email,
         requester_phone=phone,
@@ -192,6 +195,25 @@ def validate(form: InquiryForm) -> tuple[OnlineInquiryIn | None, dict[str, str]]
         consent_contact_phone=form.consent_contact_phone,
     )
     return OnlineInquiryIn.model_validate(data), {}
+
+
+LOCAL_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+LOCAL_MONTH = re.compile(r"^(\d{1,2})[./](\d{4})$")
+
+
+def iso_birth_date(value: str) -> str | None:
+    """`14.03.1999`, `4.3.1999`, `14/03/1999`, `03.1999` as families write them, or ISO (`1999-03-14`, `1999-03`,
+    `1999`), as ISO; None when it is none of these (range checks follow)."""
+    value = value.strip()
+    if PARTIAL_DATE.match(value):
+        return value
+    if match := LOCAL_DATE.match(value):
+        day, month, year = match.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    if match := LOCAL_MONTH.match(value):
+        month, year = match.groups()
+        return f"{year}-{int(month):02d}"
+    return None
 
 
 def _partial_date_ok(value: str) -> bool:

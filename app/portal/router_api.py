@@ -49,6 +49,7 @@ def _status_out(status: views.FamilyStatus) -> FamilyStatusOut:
         ],
         travel_instructions=status.travel_instructions,
         travel_notice=status.travel_notice,
+        time_zone=status.time_zone,
     )
 
 

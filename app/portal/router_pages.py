@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.auth.dependencies import public
+from app.cases.references import InvalidReference, parse_reference
 from app.deps import SessionDep, SettingsDep
 from app.errors import Forbidden
 from app.i18n import SUPPORTED_LANGUAGES
@@ -35,6 +36,16 @@ from app.portal.web import (
 router = APIRouter(prefix="/portal", tags=["portal pages"], include_in_schema=False)
 Text = Annotated[str, Form(max_length=10_000)]
 EXPIRED_FORM = "The form has expired. Go back, reload the page and try again."
+
+
+def mistyped_check_character(typed: str) -> bool:
+    """A reference of the right shape whose check character does not match: a typo we can name (the algorithm is
+    public, so saying so reveals nothing; no failure is counted and no code is checked)."""
+    try:
+        parse_reference(typed)
+    except InvalidReference as exc:
+        return any("check character" in str(e.get("detail", "")) for e in exc.extra.get("errors", []))
+    return False
 
 
 def _redirect(url: str, settings: SettingsDep) -> RedirectResponse:
@@ -101,6 +112,16 @@ def sign_in(
 ) -> Response:
     _check_anonymous_csrf(request, settings, csrf_token)
     typed = reference.strip()[:64]
+    if mistyped_check_character(typed):
+        return _anonymous_page(
+            request,
+            settings,
+            "portal/sign_in.html",
+            status_code=422,
+            error="reference_typo",
+            notice=None,
+            reference=typed,
+        )
     try:
         result = signin.sign_in(
             session,
@@ -159,6 +180,7 @@ def case_status(
         csrf_token=sessions.csrf_token(settings, str(family.session_id)),
         signed_in=True,
         status=status,
+        time_zone=status.time_zone,
         sent=request.query_params.get("sent") == "1",
         message_error=None,
         message_text="",
@@ -189,6 +211,7 @@ def send_message(
             csrf_token=sessions.csrf_token(settings, str(family.session_id)),
             signed_in=True,
             status=status,
+            time_zone=status.time_zone,
             sent=False,
             message_error="empty" if not text.strip() else "too_long",
             message_text=text[: messages.MAX_LENGTH * 2],

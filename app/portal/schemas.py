@@ -101,6 +101,7 @@ class FamilyStatusOut(BaseModel):
         description="Only while the plan holds (approved, scheduled, not flagged, crossing open that day): where and "
         "when to travel, documents, whom to call."
     )
+    time_zone: str = Field(description="The zone the family's times are shown in, e.g. Europe/Kyiv")
     travel_notice: list[str] | None = Field(
         description='When a plan the family was shown changed or was cancelled: "Your travel plan has changed. Do '
         'not travel until we call you." Shown until staff record the call; no instructions meanwhile.'

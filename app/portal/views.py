@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.audit import record
 from app.cases.disclosure import Disclosure, disclosure_for
 from app.cases.family_status import status_key
-from app.cases.models import Case, CaseContact, CaseState
+from app.cases.models import Case, CaseContact, CaseState, ContactPurpose
 from app.config import PortalConfig
 from app.errors import NotFound
 from app.handovers import family_plan
@@ -26,7 +26,7 @@ from app.handovers.models import Handover, HandoverState, HandoverType
 from app.handovers.schemas import TravelInstructions
 from app.inquiries.models import Inquiry
 from app.portal import texts
-from app.portal.rendering import format_day, translate
+from app.portal.rendering import format_day, translate, zone_for
 from app.portal.sessions import FamilyContext
 
 S = CaseState
@@ -64,6 +64,7 @@ class FamilyStatus:
     messages: list[FamilyMessage]
     travel_instructions: TravelInstructions | None
     travel_notice: list[str] | None
+    time_zone: str
 
 
 def family_status_key(case: Case, disclosure: Disclosure) -> str:
@@ -100,24 +101,32 @@ def _care_note(disclosure: Disclosure, language: str) -> str:
     return translate(language, texts.RELEASED).format(dates=dates)
 
 
-def _messages(session: Session, case: Case, inquiry_id: object, language: str) -> list[FamilyMessage]:
+def _messages(session: Session, case: Case, inquiry: Inquiry) -> list[FamilyMessage]:
+    """Staff messages written for the family (purpose `family_message`, to everyone or to this requester), this
+    requester's own portal messages, and the online inquiry they sent us: never a contact-log entry or a note."""
     rows = session.execute(
         select(CaseContact)
         .where(
             CaseContact.visible_to_family.is_(True),
             or_(
-                CaseContact.inquiry_id == inquiry_id,
+                and_(CaseContact.direction == "inbound", CaseContact.inquiry_id == inquiry.id),
                 and_(
-                    CaseContact.inquiry_id.is_(None),
-                    CaseContact.case_id == case.id,
                     CaseContact.direction == "outbound",
+                    CaseContact.purpose == ContactPurpose.FAMILY_MESSAGE.value,
+                    or_(
+                        CaseContact.inquiry_id == inquiry.id,
+                        and_(CaseContact.inquiry_id.is_(None), CaseContact.case_id == case.id),
+                    ),
                 ),
             ),
         )
         .order_by(CaseContact.occurred_at.desc(), CaseContact.created_at.desc())
         .limit(MESSAGE_LIMIT)
     ).scalars()
-    return [FamilyMessage(row.occurred_at, row.direction == "inbound", row.summary) for row in rows]
+    messages = [FamilyMessage(row.occurred_at, row.direction == "inbound", row.summary) for row in rows]
+    if inquiry.channel == "web" and inquiry.message_body and len(messages) < MESSAGE_LIMIT:
+        messages.append(FamilyMessage(inquiry.received_at, True, inquiry.message_body))
+    return messages
 
 
 def _sought_person(inquiry: Inquiry) -> str | None:
@@ -181,9 +190,10 @@ def family_status(
         last_updated_at=case.family_updated_at,
         sought_person=_sought_person(inquiry),
         contacts=contacts,
-        messages=_messages(session, case, family.inquiry_id, language),
+        messages=_messages(session, case, inquiry),
         travel_instructions=instructions,
         travel_notice=travel_notice,
+        time_zone=zone_for(inquiry.requester_country, language),
     )
 
 

@@ -65,6 +65,8 @@ def add_contact(session: Session, case: Case, **values: Any) -> CaseContact:
         "channel": "portal",
         "summary": "Hello",
         "visible_to_family": True,
+        "purpose": "family_message",
+        "language": "ru",
     }
     defaults.update(values)
     contact = CaseContact(case_id=case.id, **defaults)
