@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session as Session
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
+from app.config import Settings
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -160,8 +162,8 @@ def create_db_engine(url: str, *, pool: bool = True) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def create_session_factory(engine: Engine, settings: Any = None) -> sessionmaker[Session]:
-    """Sessions that carry the settings in `session.info` (the audit trail's salt comes from there).
+def create_session_factory(engine: Engine, settings: Settings) -> sessionmaker[Session]:
+    """Sessions that carry the settings in `session.info`; services read them with `settings_of(session)`.
 
     expire_on_commit=False: responses are serialized after the unit of work commits.
     """
@@ -189,6 +191,19 @@ def read_session(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
     finally:
         session.close()
+
+
+class SettingsMissing(RuntimeError):
+    """A session made without settings: a programming error, never a reason to fall back to the environment's."""
+
+
+def settings_of(session: Session) -> Settings:
+    """The settings this session was made with (`create_session_factory(engine, settings)`): the one way a service
+    reads configuration, so a request, a job and a test all see the settings their application was built with."""
+    settings = session.info.get("settings")
+    if not isinstance(settings, Settings):
+        raise SettingsMissing("this session carries no settings; make it with create_session_factory(engine, settings)")
+    return settings
 
 
 def is_postgresql(session_or_engine: Session | Engine) -> bool:

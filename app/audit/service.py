@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.audit.models import AuditEvent
 from app.audit.sensitive import SENSITIVE_FIELDS
 from app.context import client_ip_var, request_id_var, user_agent_var
-from app.db import utcnow
+from app.db import settings_of, utcnow
 
 PENDING_KEY = "audit_pending"
 
@@ -54,9 +54,7 @@ def _plain(value: Any) -> Any:
 
 
 def _salt(session: Session) -> bytes:
-    settings = session.info.get("settings")
-    salt = settings.effective_audit_salt if settings is not None else "audit:unconfigured"
-    return salt.encode()
+    return settings_of(session).effective_audit_salt.encode()
 
 
 def redact(session: Session, value: Any) -> str | None:

@@ -16,13 +16,7 @@ from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import Session
 
 from app.cases.models import Case, CaseState
-from app.config import Settings, get_settings
-from app.db import utcnow
-
-
-def settings_of(session: Session) -> Settings:
-    settings = session.info.get("settings")
-    return settings if isinstance(settings, Settings) else get_settings()
+from app.db import settings_of, utcnow
 
 
 def first_response_due(session: Session, received_at: datetime) -> datetime:

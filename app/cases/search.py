@@ -19,13 +19,13 @@ import phonenumbers
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import Session
 
-from app.cases.deadlines import settings_of
 from app.cases.duplicates import score_cases
 from app.cases.models import Case
 from app.cases.nameindex import candidate_case_ids
 from app.cases.references import parse_reference
 from app.cases.similarity import is_similar, name_query, probe_keys
 from app.cases.text import like_pattern, search_key
+from app.db import settings_of
 from app.inquiries.models import Inquiry
 
 NAME_CANDIDATES = 200

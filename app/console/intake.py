@@ -29,6 +29,7 @@ from app.errors import NotFound, Unprocessable
 from app.idempotency import service as idempotency
 from app.idempotency.service import StoredResponse
 from app.inquiries import service as inquiries
+from app.inquiries.builder import normalize_phone
 from app.inquiries.schemas import DuplicateCheckIn, InquiryCreate
 from app.portal.online import COUNTRIES
 
@@ -166,7 +167,7 @@ async def log_call(request: Request, session: SessionDep, settings: SettingsDep,
         # The service checks the phone only once the rest is valid; say everything that is wrong at once.
         try:
             region = values.get("requester.country") or settings.phone_default_region
-            inquiries.normalize_phone(values.get("requester.phone") or None, region)
+            normalize_phone(values.get("requester.phone") or None, region)
         except Unprocessable as phone_problem:
             errors.update(forms.field_errors(phone_problem))
         _invalid(request, session, settings, staff, values, errors)

@@ -31,8 +31,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.config import Settings, get_settings
-from app.db import is_postgresql, new_id, utcnow
+from app.db import is_postgresql, new_id, settings_of, utcnow
 from app.errors import Conflict, Unprocessable
 from app.idempotency.models import IdempotencyRecord
 
@@ -64,13 +63,8 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
     return digest.hexdigest()
 
 
-def _settings(session: Session) -> Settings:
-    settings = session.info.get("settings")
-    return settings if isinstance(settings, Settings) else get_settings()
-
-
 def _cipher(session: Session) -> AESGCM:
-    secret = _settings(session).jwt_signing_key.encode()
+    secret = settings_of(session).jwt_signing_key.encode()
     return AESGCM(hashlib.sha256(b"liaison:idempotency-response:" + secret).digest())
 
 

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.audit import Actor
 from app.cases.models import Case
-from app.config import Settings, get_settings
+from app.config import Settings
+from app.db import settings_of
 from app.family_access import service as access
 from app.family_access.notify import queue_access_code_email
 from app.inquiries.models import Inquiry
@@ -36,16 +37,11 @@ def hand_off_access_code(
 ) -> IssuedCode:
     """Issue (or re-issue) the requester's code and email it when they consented to email contact.
 
-    `settings` defaults to the ones the session carries (`session.info["settings"]`, set by the session factory).
+    `settings` defaults to the ones the session carries (`app.db.settings_of`).
     """
-    settings = settings or _settings_of(session)
+    settings = settings or settings_of(session)
     code = access.issue_access_code(session, case=case, inquiry=inquiry, actor=actor)
     row = access.code_for_inquiry(session, inquiry.id)
     assert row is not None
     queued = queue_access_code_email(session, settings, inquiry=inquiry, code=code, generation=row.generation)
     return IssuedCode(inquiry.id, code, row.generation, row.issued_at, queued)
-
-
-def _settings_of(session: Session) -> Settings:
-    settings = session.info.get("settings")
-    return settings if isinstance(settings, Settings) else get_settings()

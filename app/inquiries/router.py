@@ -14,6 +14,7 @@ from app.cases.params import SearchDep
 from app.deps import SessionDep
 from app.idempotency.http import IdempotencyDep, Reply
 from app.inquiries import queries, service
+from app.inquiries.builder import InquiryCreated
 from app.inquiries.queries import InquirySort
 from app.inquiries.schemas import (
     DuplicateCheckIn,
@@ -32,7 +33,7 @@ Intake = Annotated[StaffPrincipal, require(P.INQUIRY_CREATE)]
 Reader = Annotated[StaffPrincipal, require(P.INQUIRY_READ)]
 
 
-def _created(result: service.InquiryCreated) -> Reply:
+def _created(result: InquiryCreated) -> Reply:
     body = InquiryCreatedOut(
         inquiry=InquiryOut.of(result.inquiry, result.case.reference),
         case_reference=result.case.reference,

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import utcnow
+from app.db import settings_of, utcnow
 from app.mailbox.models import Acknowledgement, MailCorrespondent, MailMessage
 from app.mailbox.texts import N_, language_or_default, render, translate
 from app.notifications.service import OutgoingEmail, queue_email, register_composer
@@ -94,8 +94,8 @@ class Acknowledger:
 @register_composer(ACK_KIND)
 def compose_acknowledgement(session: Session, payload: dict[str, Any]) -> OutgoingEmail | None:
     message = session.get(MailMessage, uuid.UUID(str(payload["mail_id"])))
-    settings: Settings | None = session.info.get("settings")
-    if message is None or settings is None or message.sender_address is None:
+    settings = settings_of(session)
+    if message is None or message.sender_address is None:
         return None
     language = language_or_default(message.language)
     portal = settings.portal

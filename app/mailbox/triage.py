@@ -26,6 +26,7 @@ from app.cases.workflow import add_event
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
 from app.inquiries import service as inquiries
+from app.inquiries.builder import InquiryCreated
 from app.inquiries.models import Inquiry
 from app.inquiries.schemas import InquiryCreate, MessageIn
 from app.mailbox.inbox import mail_scope
@@ -71,7 +72,7 @@ def create_inquiry(
     principal: StaffPrincipal,
     mail_id: uuid.UUID,
     data: EmailInquiryIn,
-) -> tuple[inquiries.InquiryCreated, MailMessage]:
+) -> tuple[InquiryCreated, MailMessage]:
     """Log the inquiry the email carries (`data` as the operator confirmed it; channel and message are set here)."""
     message = _open_message(session, principal, mail_id)
     original = MessageIn(subject=message.subject, sender=_sender(message), body=message.body_text or NO_TEXT)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app import jobs
 from app.metrics import MAIL_FAILED, MAIL_SENT
+from app.db import settings_of
 from app.notifications import sink
 from app.notifications.mailer import build_message, send
 from app.notifications.service import JOB_KIND, composer_for
@@ -24,7 +25,7 @@ def send_email(session: Session, payload: dict[str, Any]) -> None:
     if email is None:
         log.info("email dropped", extra={"kind": kind})
         return
-    settings = session.info["settings"].smtp
+    settings = settings_of(session).smtp
     message = build_message(
         settings, to=email.to, subject=email.subject, body=email.body, language=email.language, headers=email.headers
     )
@@ -32,7 +33,7 @@ def send_email(session: Session, payload: dict[str, Any]) -> None:
         send(settings, message)
     except (OSError, smtplib.SMTPException) as exc:
         MAIL_FAILED.labels(kind, type(exc).__name__).inc()
-        directory = session.info["settings"].mail_sink_directory
+        directory = settings_of(session).mail_sink_directory
         if directory is None:
             raise  # the queue retries with back-off
         path = sink.keep(message, directory, kind)

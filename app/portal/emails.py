@@ -15,6 +15,7 @@ from app.cases.disclosure import disclosure_for
 from app.cases.family_updates import FAMILY_UPDATE, GATED, UpdateKind
 from app.cases.models import Case
 from app.config import Settings
+from app.db import settings_of
 from app.family_access.notify import ACCESS_CODE, may_email
 from app.family_access.service import code_for_inquiry, current_case
 from app.handovers import family_plan
@@ -35,8 +36,8 @@ def compose_access_code(session: Session, payload: dict[str, Any]) -> OutgoingEm
     if row is None or row.code_hash is None or row.generation != int(payload["generation"]):
         return None  # re-issued or revoked since: this code no longer works
     case = current_case(session, inquiry.case_id)
-    settings = session.info.get("settings")
-    if case is None or settings is None:
+    settings = settings_of(session)
+    if case is None:
         return None
     try:
         code = unseal(settings, str(payload["sealed_code"]))
@@ -94,8 +95,8 @@ def _still_true(session: Session, case: Case, inquiry: Inquiry, kind: UpdateKind
 def compose_update(session: Session, payload: dict[str, Any]) -> OutgoingEmail | None:
     """ "Something changed, sign in or call": never the outcome, a place, a travel date or the sought person's name."""
     inquiry = session.get(Inquiry, uuid.UUID(str(payload["inquiry_id"])))
-    settings = session.info.get("settings")
-    if inquiry is None or settings is None or not may_email(inquiry) or inquiry.requester_email is None:
+    settings = settings_of(session)
+    if inquiry is None or not may_email(inquiry) or inquiry.requester_email is None:
         return None
     case = current_case(session, inquiry.case_id)
     try:

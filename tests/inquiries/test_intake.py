@@ -7,7 +7,7 @@ import pytest
 
 from app.errors import Unprocessable
 from app.family_access.service import check_access_code
-from app.inquiries.service import normalize_phone
+from app.inquiries.builder import normalize_phone
 from tests.cases.factories import ago, create_inquiry, inquiry_body, open_case
 
 
