@@ -9,8 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import new_session
-from app.transaction import commit, rollback
+from app.transaction import unit_of_work
 
 # Requests with these methods change nothing but their audit trail: their transaction begins as a read.
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -32,19 +31,13 @@ def get_app_settings(request: Request) -> Settings:
 
 
 def _request_transaction(request: Request, *, read: bool) -> Iterator[Session]:
-    session = new_session(request.app.state.session_factory, read=read)
-    try:
+    with unit_of_work(request.app.state.session_factory, read=read) as session:
         yield session
-        commit(session)
-    except BaseException:
-        rollback(session)
-        raise
-    finally:
-        session.close()
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back when it raises.
+    """One transaction per request: committed when the handler returns, rolled back when it raises (unless it
+    refuses with changes kept, `app.transaction.keep_when_refused`).
 
     Declared with `scope="function"` so the commit happens before the response is sent: a commit that fails
     (a serialization conflict, a constraint) reaches the client as an error instead of a false success, and a

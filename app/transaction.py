@@ -4,6 +4,14 @@ Services only `flush()`. The request dependency, a CLI command or a worker opens
 first inserts the audit events the transaction queued, so the change and its record land together or not at all.
 The events are inserted unsealed, without any shared lock; the sealer (`app.audit.sealer`) links them into the
 hash chain within the configured bound.
+
+The rule has two documented forms and no exceptions (`tests/test_architecture.py` finds any other commit in `app/`):
+
+* a refused request normally leaves nothing behind; a service whose refusal must leave a trace (a failed sign-in
+  counts towards throttling, a denied route is audited) calls `keep_when_refused(session)` before raising its
+  `DomainError`, and the unit of work commits instead of rolling back. Any other exception still rolls back;
+* a job that works through many rows inside its unit of work ends each batch with `commit_batch(session)` (or drops
+  it with `rollback_batch`), so a crash loses one batch and SQLite's write lock is never held for long.
 """
 
 from __future__ import annotations
@@ -18,6 +26,9 @@ from app import wakeup
 from app.audit.models import AuditEvent
 from app.audit.service import take_pending
 from app.db import new_session
+from app.errors import DomainError
+
+KEEP_WHEN_REFUSED = "keep_when_refused"
 
 _INSERT_EVENTS = AuditEvent.__table__.insert()  # type: ignore[attr-defined]
 _EVENT_COLUMNS = (
@@ -43,6 +54,8 @@ def _insert_events(session: Session, events: list[AuditEvent]) -> None:
 
 
 def commit(session: Session) -> None:
+    """The unit of work's commit. Application code never calls it directly (see the module docstring)."""
+    session.info.pop(KEEP_WHEN_REFUSED, None)
     _insert_events(session, take_pending(session))
     enqueued = session.info.pop(wakeup.ENQUEUED_KEY, False)
     session.commit()
@@ -51,9 +64,33 @@ def commit(session: Session) -> None:
 
 
 def rollback(session: Session) -> None:
+    session.info.pop(KEEP_WHEN_REFUSED, None)
     take_pending(session)
     session.info.pop(wakeup.ENQUEUED_KEY, None)
     session.rollback()
+
+
+def keep_when_refused(session: Session) -> None:
+    """Keep this transaction's changes although the request is about to be refused with a `DomainError`."""
+    session.info[KEEP_WHEN_REFUSED] = True
+
+
+def end(session: Session, error: BaseException) -> None:
+    """After an exception: commit a refusal whose changes are to be kept, roll back anything else."""
+    if isinstance(error, DomainError) and session.info.get(KEEP_WHEN_REFUSED):
+        commit(session)
+    else:
+        rollback(session)
+
+
+def commit_batch(session: Session) -> None:
+    """The job-batch form: commit the batch just done (with its audit events); the next batch starts afresh."""
+    commit(session)
+
+
+def rollback_batch(session: Session) -> None:
+    """The job-batch form: drop the batch in progress (and its queued audit events)."""
+    rollback(session)
 
 
 @contextmanager
@@ -66,8 +103,8 @@ def unit_of_work(factory: sessionmaker[Session], *, read: bool = False) -> Itera
     try:
         yield session
         commit(session)
-    except BaseException:
-        rollback(session)
+    except BaseException as exc:
+        end(session, exc)
         raise
     finally:
         session.close()

@@ -6,6 +6,7 @@ pointing up is refused, naming the contract it breaks.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -68,3 +69,25 @@ def test_an_upward_import_breaks_its_contract(tree: Path, module: str, upward: s
     assert "BROKEN" in result.stdout
     assert contract in result.stdout
     assert upward in result.stdout
+
+
+# The unit of work owns every commit; job loops end their batches with its documented batch form.
+COMMIT_CALL = re.compile(r"(?<![\w.])(commit|rollback)\(|\.(commit|rollback)\(\)")
+BATCH_CALL = re.compile(r"\b(commit_batch|rollback_batch)\(")
+BATCH_JOBS = {"app/matches/research.py", "app/registry/imports.py", "app/registry/cli.py"}
+
+
+def test_only_the_unit_of_work_commits():
+    commits, batches = [], set()
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        name = str(path.relative_to(ROOT))
+        if name == "app/transaction.py":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            code = line.split("#", 1)[0]
+            if COMMIT_CALL.search(code):
+                commits.append(f"{name}:{number}: {line.strip()}")
+            if BATCH_CALL.search(code):
+                batches.add(name)
+    assert commits == [], "commit only through app.transaction (unit_of_work, keep_when_refused, commit_batch)"
+    assert batches <= BATCH_JOBS, f"the job-batch form is for job loops only: {sorted(batches - BATCH_JOBS)}"

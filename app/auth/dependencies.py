@@ -22,7 +22,7 @@ from app.auth.principals import StaffPrincipal
 from app.deps import SessionDep, SettingsDep
 from app.errors import Forbidden, Unauthorized
 from app.staff.models import StaffUser
-from app.transaction import commit
+from app.transaction import keep_when_refused
 
 log = logging.getLogger("app.auth")
 
@@ -78,7 +78,7 @@ def require(permission: Permission) -> Any:
             details={"permission": permission.value},
         )
         # Nothing else has happened in this transaction yet: keep the denial, then refuse.
-        commit(session)
+        keep_when_refused(session)
         raise Forbidden(f"Your role does not allow this ({permission.value}).")
 
     guard.__permission__ = permission  # type: ignore[attr-defined]

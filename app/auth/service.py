@@ -21,7 +21,7 @@ from app.context import client_ip_var
 from app.db import utcnow
 from app.errors import TooManyRequests, Unauthorized
 from app.staff.models import StaffUser
-from app.transaction import commit
+from app.transaction import keep_when_refused
 
 GENERIC_LOGIN_ERROR = "The user name or password is not correct."
 
@@ -97,7 +97,7 @@ def verify_credentials(session: Session, settings: Settings, *, username: str, p
             target_type="staff_user",
             details={"username_key": key[:16]},
         )
-        commit(session)
+        keep_when_refused(session)
         raise TooManyRequests(retry_after, "Too many failed sign-in attempts. Try again later.")
 
     user = session.execute(select(StaffUser).where(StaffUser.username == username.strip().lower())).scalar_one_or_none()
@@ -112,7 +112,7 @@ def verify_credentials(session: Session, settings: Settings, *, username: str, p
             target_id=user.id if user else None,
             details={"username_key": key[:16], "reason": "inactive" if user and ok else "bad_credentials"},
         )
-        commit(session)
+        keep_when_refused(session)
         raise Unauthorized(GENERIC_LOGIN_ERROR)
 
     if needs_rehash(user.password_hash):
@@ -178,7 +178,7 @@ def refresh(session: Session, settings: Settings, *, refresh_token: str) -> Toke
             target_type="auth_session",
             target_id=session_id,
         )
-        commit(session)
+        keep_when_refused(session)
         raise Unauthorized("The refresh token was already used; the session has been ended for safety.")
     if auth_session is None or auth_session.revoked_at is not None or user is None or not user.is_active:
         raise Unauthorized("The session has ended. Sign in again.")

@@ -19,7 +19,7 @@ from app.console.sessions import StaffContext
 from app.console.web import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, console_settings, csrf_valid
 from app.deps import SessionDep, SettingsDep
 from app.errors import Forbidden, Unauthorized
-from app.transaction import commit
+from app.transaction import keep_when_refused
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -69,7 +69,7 @@ def staff_page(permission: Permission | None = None) -> Any:
                 target_id=f"{request.method} {getattr(request.scope.get('route'), 'path', request.url.path)}"[:80],
                 details={"permission": permission.value},
             )
-            commit(session)
+            keep_when_refused(session)
             raise Forbidden(f"Your role does not allow this ({permission.value}).")
         return staff
 

@@ -6,7 +6,8 @@ the persons the case already holds, and proposes new `strong` or `possible` cand
 flagged for review (`needs_review`, `review_reason`); a `searching` case moves to `match_proposed`. A `not_found`
 case keeps its state: its outcome stands until an officer reopens the search.
 
-Each case is its own transaction, so the job never holds SQLite's write lock for long and a crash loses one case.
+Each case is its own batch (`app.transaction.commit_batch`), so the job never holds SQLite's write lock for long and a
+crash loses one case.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from app.cases.models import Case, CaseState
 from app.cases.workflow import transition
 from app.matches.models import MatchOrigin
 from app.matches.service import REVIEW_REASON, case_queries, known_person_ids, propose, search_case
-from app.transaction import commit
+from app.transaction import commit_batch
 
 RESEARCH_STATES = (CaseState.SEARCHING.value, CaseState.NOT_FOUND.value)
 RESEARCH_LIMIT = 10
@@ -37,7 +38,7 @@ def _case_ids(session: Session) -> Iterator[uuid.UUID]:
         if after is not None:
             query = query.where(Case.id > after)
         page = list(session.execute(query.order_by(Case.id).limit(_PAGE)).scalars())
-        commit(session)
+        commit_batch(session)
         if not page:
             return
         yield from page
@@ -80,9 +81,9 @@ def research_open_cases(session: Session, *, import_id: str | None = None) -> tu
     for case_id in _case_ids(session):
         case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
         if case is None or case.state not in RESEARCH_STATES or case.merged_into_id is not None:
-            commit(session)
+            commit_batch(session)
             continue
         searched += 1
         flagged += research_case(session, case, import_id=import_id) > 0
-        commit(session)
+        commit_batch(session)
     return searched, flagged

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app import jobs
-from app.metrics import MAIL_FAILED, MAIL_SENT
 from app.db import settings_of
+from app.metrics import MAIL_FAILED, MAIL_SENT
 from app.notifications import sink
 from app.notifications.mailer import build_message, send
 from app.notifications.service import JOB_KIND, composer_for

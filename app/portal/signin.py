@@ -1,8 +1,8 @@
 """Signing a family in and out, with throttling and an audit record of every attempt.
 
 A wrong reference and a wrong code take the same path: one argon2id verification, one failure counted under the
-reference's digest and the client address, the same answer. Failures and lockouts are committed even though the
-request then fails, so that guessing cannot roll its own traces back.
+reference's digest and the client address, the same answer. Failures and lockouts are kept even though the request
+then fails (`app.transaction.keep_when_refused`), so that guessing cannot roll its own traces back.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from app.errors import TooManyRequests, Unauthorized
 from app.family_access import service as access
 from app.portal import sessions, throttle
 from app.portal.models import PortalSession
-from app.transaction import commit
+from app.transaction import keep_when_refused
 
 GENERIC_FAILURE = "The case reference or the access code is not correct."
 
@@ -54,7 +54,7 @@ def sign_in(
     wait = throttle.retry_after(session, portal, ref_key, client_ip)
     if wait is not None:
         record(session, actor=throttle.ANONYMOUS, action="portal.sign_in_throttled", target_type="portal")
-        commit(session)
+        keep_when_refused(session)
         raise SignInThrottled(wait, "Too many attempts. Please wait and try again.")
     verified = access.check_access_code(session, reference=reference, code=code)
     if verified is None:
@@ -68,7 +68,7 @@ def sign_in(
             target_id=case_id,
         )
         wait = throttle.record_failure(session, portal, ref_key=ref_key, client_ip=client_ip, case_id=case_id)
-        commit(session)
+        keep_when_refused(session)
         if wait is not None:
             raise SignInThrottled(wait, "Too many attempts. Please wait and try again.")
         raise SignInFailed(GENERIC_FAILURE)

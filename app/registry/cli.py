@@ -27,7 +27,7 @@ from app.registry.lookup import LOOKUP_FIELDS, Candidate, explanation_json, find
 from app.registry.models import RegistryImport
 from app.registry.rekey import rebuild_keys
 from app.registry.writer import BatchResult
-from app.transaction import commit, unit_of_work
+from app.transaction import commit_batch, unit_of_work
 
 registry_cli = typer.Typer(help="The registry of captured and deceased persons.", no_args_is_help=True)
 MATCH_OUTPUT = (
@@ -280,29 +280,27 @@ def match_command(
             raise typer.Exit(2)
         sink = _MatchSink(out, fmt)
         bar = tqdm(total=_count_rows(file), unit=" queries", desc=file.name, disable=quiet, file=sys.stderr)
-        session = factory()
         try:
-            for row in reader:
-                query = query_from({k: (v or "").strip() for k, v in row.items() if k in LOOKUP_FIELDS})
-                candidates = find_candidates(session, query, limit=top)
-                for rank, candidate in enumerate(candidates, start=1):
-                    sink.write(row["query_id"], rank, candidate)
-                queries += 1
-                answered += bool(candidates)
-                strong += bool(candidates) and candidates[0].match.strength == "strong"
-                bar.update(1)
-                if queries % MATCH_COMMIT_EVERY == 0:
-                    commit(session)
-            record(
-                session,
-                actor=system_actor(),
-                action="registry.batch_matched",
-                target_type="registry_lookup",
-                details={"file_sha256": digest, "queries": queries, "with_candidates": answered, "top": top},
-            )
-            commit(session)
+            with unit_of_work(factory) as session:
+                for row in reader:
+                    query = query_from({k: (v or "").strip() for k, v in row.items() if k in LOOKUP_FIELDS})
+                    candidates = find_candidates(session, query, limit=top)
+                    for rank, candidate in enumerate(candidates, start=1):
+                        sink.write(row["query_id"], rank, candidate)
+                    queries += 1
+                    answered += bool(candidates)
+                    strong += bool(candidates) and candidates[0].match.strength == "strong"
+                    bar.update(1)
+                    if queries % MATCH_COMMIT_EVERY == 0:
+                        commit_batch(session)  # ends a long read transaction; nothing is written
+                record(
+                    session,
+                    actor=system_actor(),
+                    action="registry.batch_matched",
+                    target_type="registry_lookup",
+                    details={"file_sha256": digest, "queries": queries, "with_candidates": answered, "top": top},
+                )
         finally:
-            session.close()
             bar.close()
             sink.close()
     typer.echo(f"{queries} queries: {answered} with candidates, {strong} with a strong first candidate -> {out}")

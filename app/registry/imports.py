@@ -27,7 +27,7 @@ from app.registry.csvformat import HeaderError, read_header
 from app.registry.importer import file_chunks, run_import
 from app.registry.models import ImportStatus, RegistryImport, RegistryImportChunk, RegistryImportError
 from app.registry.writer import BatchResult
-from app.transaction import commit, rollback
+from app.transaction import commit_batch, rollback_batch
 
 CHUNK_BYTES = 1 << 20
 MAX_UPLOAD_BYTES = 2 << 30
@@ -146,7 +146,7 @@ def _claim(session: Session, import_id: uuid.UUID) -> RegistryImport | None:
 
 def _interrupted(session: Session, import_id: uuid.UUID, token: uuid.UUID | None, error: BaseException) -> None:
     """After an unexpected error: hand the import back for a retry, or fail it after the last attempt."""
-    rollback(session)
+    rollback_batch(session)
     job = session.get(RegistryImport, import_id, with_for_update=True)
     if job is None or job.run_token != token:
         return
@@ -154,7 +154,7 @@ def _interrupted(session: Session, import_id: uuid.UUID, token: uuid.UUID | None
         _finish(session, job, actor=system_actor(), failure=f"interrupted ({type(error).__name__})")
     else:
         job.status, job.run_token, job.heartbeat_at = ImportStatus.QUEUED.value, None, None
-    commit(session)
+    commit_batch(session)
 
 
 def _owned(session: Session, job: RegistryImport, token: uuid.UUID | None) -> None:
@@ -210,14 +210,14 @@ def _run(
 
     def checkpoint(current: RegistryImport, result: BatchResult) -> None:
         _owned(session, current, token)
-        commit(session)
+        commit_batch(session)
         if on_batch is not None:
             on_batch(current, result)
 
     try:
         reader = run_import(session, job, chunks, checkpoint=checkpoint)
     except HeaderError as exc:
-        rollback(session)
+        rollback_batch(session)
         job = session.get(RegistryImport, job.id) or job
         _finish(session, job, actor=actor, failure=str(exc))
         return job
@@ -234,11 +234,11 @@ def process_import(session: Session, payload: dict[str, Any]) -> None:
     if job is None:
         return
     token = job.run_token
-    commit(session)
+    commit_batch(session)
     try:
         _run(session, job, _stored_chunks(session, job.id), actor=system_actor())
     except Superseded:
-        rollback(session)
+        rollback_batch(session)
     except Exception as exc:
         _interrupted(session, import_id, token, exc)
         raise
@@ -260,17 +260,17 @@ def import_file(
     assert claimed is not None
     claimed.attempts = MAX_ATTEMPTS  # no retry from the command line: a failure is final
     token = claimed.run_token
-    commit(session)
+    commit_batch(session)
     try:
         return _run(session, claimed, file_chunks(stream, CHUNK_BYTES), actor=system_actor(), on_batch=on_batch)
     except Stopped as exc:
         # The caller stopped it (too many rejected rows): what was committed stays, and a re-import resumes
         # idempotently; the import is recorded as failed with the reason.
-        rollback(session)
+        rollback_batch(session)
         stopped = session.get(RegistryImport, claimed.id)
         assert stopped is not None
         _finish(session, stopped, actor=system_actor(), failure=str(exc))
-        commit(session)
+        commit_batch(session)
         return stopped
     except Exception as exc:
         _interrupted(session, claimed.id, token, exc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from app.portal.web import SESSION_COOKIE
 from app.transaction import commit
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -15,7 +16,8 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
-def sign_in(client, reference: str, code: str, *, follow: bool = False):
+def attempt_sign_in(client, reference: str, code: str, *, follow: bool = False):
+    """Post the sign-in form and return the response as it is: for tests of sign-ins that must be refused."""
     page = client.get("/portal")
     token = csrf_from(page.text)
     return client.post(
@@ -23,6 +25,24 @@ def sign_in(client, reference: str, code: str, *, follow: bool = False):
         data={"reference": reference, "access_code": code, "csrf_token": token},
         follow_redirects=follow,
     )
+
+
+def sign_in(client, reference: str, code: str, *, follow: bool = False):
+    """Sign in and check that it worked: redirected to the case's page with a session cookie set.
+
+    With `follow`, the case page it leads to (checked to answer 200). A refused sign-in fails the test here, so no test
+    can pass on the sign-in page by mistake; `attempt_sign_in` is for the refusals.
+    """
+    response = attempt_sign_in(client, reference, code)
+    assert response.status_code == 303, f"sign-in refused ({response.status_code}): {response.text[:300]}"
+    location = response.headers["location"]
+    assert location.startswith("/portal/cases/"), location
+    assert client.cookies.get(SESSION_COOKIE), "sign-in set no session cookie"
+    if not follow:
+        return response
+    page = client.get(location)
+    assert page.status_code == 200, page.text[:300]
+    return page
 
 
 def arrange(session_factory, build):

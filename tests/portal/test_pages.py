@@ -3,7 +3,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.cases.models import CaseContact
 from tests.portal.factories import add_contact, make_family
-from tests.portal.helpers import arrange, csrf_from, read, sign_in
+from tests.portal.helpers import arrange, attempt_sign_in, csrf_from, read, sign_in
 
 
 def test_sign_in_correct_code_shows_status_in_accept_language(client, session_factory, backend):
@@ -24,8 +24,8 @@ def test_sign_in_correct_code_shows_status_in_accept_language(client, session_fa
 def test_sign_in_wrong_code_and_wrong_reference_same_answer(client, session_factory, backend):
     case, _, code = arrange(session_factory, lambda s: make_family(s))
     other, _, _ = arrange(session_factory, lambda s: make_family(s))
-    wrong_code = sign_in(client, case.reference, code[:-1] + ("0" if code[-1] != "0" else "1"))
-    wrong_reference = sign_in(client, other.reference, code)
+    wrong_code = attempt_sign_in(client, case.reference, code[:-1] + ("0" if code[-1] != "0" else "1"))
+    wrong_reference = attempt_sign_in(client, other.reference, code)
     assert wrong_code.status_code == wrong_reference.status_code == 401
     strip = lambda text: text.replace(case.reference, "X").replace(other.reference, "X")  # noqa: E731
     assert strip(wrong_code.text).replace(csrf_from(wrong_code.text), "") == strip(wrong_reference.text).replace(
@@ -36,9 +36,9 @@ def test_sign_in_wrong_code_and_wrong_reference_same_answer(client, session_fact
 
 def test_sign_in_repeated_failures_locks_reference_with_retry_after_and_audit(client, session_factory, backend):
     case, _, code = arrange(session_factory, lambda s: make_family(s))
-    statuses = [sign_in(client, case.reference, "AAAA-BBBB-CCCC-DDDD-EEEE").status_code for _ in range(5)]
+    statuses = [attempt_sign_in(client, case.reference, "AAAA-BBBB-CCCC-DDDD-EEEE").status_code for _ in range(5)]
     assert statuses[:4] == [401] * 4 and statuses[4] == 429
-    locked = sign_in(client, case.reference, code)
+    locked = attempt_sign_in(client, case.reference, code)
     assert locked.status_code == 429
     assert int(locked.headers["Retry-After"]) > 0
     assert "portal_session" not in locked.headers.get("set-cookie", "")

@@ -5,7 +5,7 @@ from app.family_access import service as access
 from app.jobs import run_pending
 from tests.cases.factories import create_inquiry, inquiry_body
 from tests.portal.factories import make_family
-from tests.portal.helpers import arrange, read, sign_in
+from tests.portal.helpers import arrange, attempt_sign_in, read, sign_in
 
 
 def _body(message) -> str:
@@ -81,7 +81,7 @@ def test_reissue_access_code_inquiry_of_other_case_is_404(client, session_factor
 def test_portal_access_shows_lockout_to_staff(client, session_factory, make_staff, backend):
     case, inquiry, _ = arrange(session_factory, lambda s: make_family(s))
     for _ in range(5):
-        sign_in(client, case.reference, "AAAA-BBBB-CCCC-DDDD-EEEE")
+        attempt_sign_in(client, case.reference, "AAAA-BBBB-CCCC-DDDD-EEEE")
     operator = make_staff("operator")
     data = client.get(f"/api/v1/cases/{case.reference}/portal-access", headers=operator.headers).json()
     assert data["locked_now"] is True

@@ -37,13 +37,19 @@ def _family(live_server, **values):
     return arrange(live_server.session_factory, build)
 
 
-def _sign_in(visit, live_server, reference, code):
+def _attempt_sign_in(visit, live_server, reference, code):
     page = visit.page
     page.goto(live_server.url + "/portal")
     page.get_by_label(re.compile("Номер дела|Case reference|Номер справи")).fill(reference)
     page.get_by_label(re.compile("Код доступа|Access code|Код доступу")).fill(code)
     page.get_by_role("button", name=re.compile("Войти|Sign in|Увійти")).click()
     page.wait_for_load_state()
+
+
+def _sign_in(visit, live_server, reference, code):
+    """Sign in and check it worked: the browser is on the family's case page."""
+    _attempt_sign_in(visit, live_server, reference, code)
+    assert f"/portal/cases/{reference}" in visit.page.url, f"sign-in refused: {visit.page.url}"
 
 
 def _assert_local_only(visit, live_server):
@@ -75,7 +81,7 @@ def test_sign_in_shows_status_then_switches_language(visit, live_server):
 
 def test_wrong_code_shows_kind_error(visit, live_server):
     case, _code = _family(live_server)
-    _sign_in(visit, live_server, case.reference, "AAAA-BBBB-CCCC-DDDD-EEEE")
+    _attempt_sign_in(visit, live_server, case.reference, "AAAA-BBBB-CCCC-DDDD-EEEE")
     page = visit.page
     assert page.get_by_role("alert").inner_text().startswith("Номер дела или код доступа неверны")
     assert check_accessibility(page) == []
@@ -86,11 +92,11 @@ def test_wrong_code_shows_kind_error(visit, live_server):
 def test_repeated_wrong_codes_lock_sign_in(visit, live_server):
     case, code = _family(live_server)
     for _ in range(5):
-        _sign_in(visit, live_server, case.reference, "AAAA-BBBB-CCCC-DDDD-EEEE")
+        _attempt_sign_in(visit, live_server, case.reference, "AAAA-BBBB-CCCC-DDDD-EEEE")
     page = visit.page
     alert = page.get_by_role("alert").inner_text()
     assert "вход приостановлен" in alert and "минут" in alert
-    _sign_in(visit, live_server, case.reference, code)
+    _attempt_sign_in(visit, live_server, case.reference, code)
     assert "вход приостановлен" in page.get_by_role("alert").inner_text()
     assert "/portal/cases/" not in page.url
     screenshot(page, "sign-in-locked")
