@@ -7,7 +7,7 @@ Unexpected exceptions become a generic 500 that names only the request id: no st
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -105,18 +105,13 @@ def problem(
 
 
 HtmlErrorRenderer = Callable[[Request, int, str, dict[str, str]], Response]
-_HTML_ERRORS: dict[str, HtmlErrorRenderer] = {}
-
-
-def register_html_errors(prefix: str, renderer: HtmlErrorRenderer) -> None:
-    """Requests under `prefix` (the family portal's pages) get `renderer(request, status, code, headers)`: an HTML
-    page in the visitor's language instead of problem+json."""
-    _HTML_ERRORS[prefix] = renderer
+"""`renderer(request, status, code, headers)`: an HTML error page in the visitor's language."""
 
 
 def _response(request: Request, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
     path = request.url.path
-    for prefix, renderer in _HTML_ERRORS.items():
+    pages: Mapping[str, HtmlErrorRenderer] = getattr(request.app.state, "html_error_pages", {})
+    for prefix, renderer in pages.items():
         if path == prefix or path.startswith(prefix + "/"):
             return renderer(request, body["status"], body["type"].rsplit("/", 1)[-1], dict(headers or {}))
     return JSONResponse(body, status_code=body["status"], headers=headers, media_type=PROBLEM_JSON)
@@ -161,7 +156,11 @@ def failure_problem(exc: BaseException, instance: str) -> tuple[dict[str, Any], 
     return body, {"Retry-After": str(retry_after_seconds(exc))}
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, html_pages: Mapping[str, HtmlErrorRenderer] | None = None) -> None:
+    """Problem details for every error; requests under a prefix of `html_pages` (the portal's and the console's
+    pages) get that renderer's HTML page instead. Registered per application, never as a side effect of an import."""
+    app.state.html_error_pages = dict(html_pages or {})
+
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
         body = problem(exc.status, exc.code, exc.title, exc.detail, request.url.path, exc.extra)

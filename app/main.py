@@ -19,6 +19,7 @@ from app.cases.router_call_tasks import router as call_tasks_router
 from app.cases.router_death_notice import router as death_notice_router
 from app.cases.router_family_messages import router as family_messages_router
 from app.config import Settings, get_settings
+from app.console.errors_html import render_error as console_error_page
 from app.console.router import install as install_console
 from app.console.router import router as console_router
 from app.db import create_db_engine, create_session_factory
@@ -36,6 +37,7 @@ from app.mailbox.worker import start_pollers
 from app.matches.router import router as matches_router
 from app.metrics.exposition import MetricsMiddleware
 from app.middleware import RequestContextMiddleware
+from app.portal.errors_html import render_error as portal_error_page
 from app.portal.router import router as portal_router
 from app.reference.router import router as reference_router
 from app.registry.router import router as registry_router
@@ -112,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine, settings)
 
-    install_error_handlers(app)
+    install_error_handlers(app, {"/portal": portal_error_page, "/staff": console_error_page})
     install_console(app)
     if settings.cors_origins:
         app.add_middleware(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from app.auth.permissions import READ_ONLY, ROLE_PERMISSIONS, Permission, Role
+from app.auth.permissions import READ_ONLY, ROLES, Permission, Role
 from app.config import Settings
 from app.main import create_app
 
@@ -39,9 +39,9 @@ def test_every_route_declares_a_permission_or_is_public():
 
 
 def test_auditor_permissions_are_read_only():
-    assert ROLE_PERMISSIONS[Role.AUDITOR] <= READ_ONLY
+    assert ROLES[Role.AUDITOR].permissions <= READ_ONLY
 
 
 def test_admin_has_no_case_work_by_default():
     case_work = {p for p in Permission if p.value.startswith(("case:", "inquiry:", "match:", "handover:"))}
-    assert not (ROLE_PERMISSIONS[Role.ADMIN] & case_work)
+    assert not (ROLES[Role.ADMIN].permissions & case_work)

@@ -1,11 +1,16 @@
-"""The one permissions table: which role may do what.
+"""The one role table: what each role may do (permissions) and which cases it sees (scopes). A new role is one row.
 
-Routes declare a `Permission` with `require(...)`; nothing else grants access. Object-level scoping (which case)
-lives in each domain's policies; this table answers only "may this role ever do this".
+Authorization lives in two places and reads only this table: the route guard (`require(Permission.X)`, via
+`permissions_for`) and the scoped case query (`app.cases.policies.case_scope`, via `case_scopes_for`). Restricted
+registry fields and travellers' identity documents are permissions too, each read by one policy function
+(`app.registry.policies`, `app.handovers.documents`). Role names are plain strings: a user's roles are looked up
+here, and a name without a row grants nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -126,14 +131,43 @@ _ADMIN = {
     P.AUDIT_VERIFY,
 }
 
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.OPERATOR: frozenset(_OPERATOR),
-    Role.CASE_OFFICER: frozenset(_CASE_OFFICER),
-    Role.COORDINATOR: frozenset(_COORDINATOR),
-    Role.SUPERVISOR: frozenset(_SUPERVISOR),
-    Role.AUDITOR: frozenset(_AUDITOR),
-    Role.ADMIN: frozenset(_ADMIN),
+
+class CaseScope(StrEnum):
+    """Which cases a role sees (the union over a user's roles); everything else is simply not found (404)."""
+
+    ALL = "all"
+    ASSIGNED_TO_THEM = "assigned_to_them"
+    UNASSIGNED = "unassigned"
+    AWAITING_SECOND_SIGNATURE = "awaiting_second_signature"
+    """So a colleague can give the second signature on a `deceased` proposal."""
+    IN_HANDOVER = "in_handover"
+    """Cases in `handover_planned` or `handover_done`."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoleGrant:
+    """One row of the role table."""
+
+    permissions: frozenset[Permission]
+    case_scopes: frozenset[CaseScope] = frozenset()
+    takes_cases: bool = False
+    """Cases may be assigned to holders of this role."""
+
+
+S = CaseScope
+ROLES: dict[str, RoleGrant] = {
+    Role.OPERATOR: RoleGrant(frozenset(_OPERATOR), frozenset({S.ALL})),
+    Role.CASE_OFFICER: RoleGrant(
+        frozenset(_CASE_OFFICER),
+        frozenset({S.ASSIGNED_TO_THEM, S.UNASSIGNED, S.AWAITING_SECOND_SIGNATURE}),
+        takes_cases=True,
+    ),
+    Role.COORDINATOR: RoleGrant(frozenset(_COORDINATOR), frozenset({S.IN_HANDOVER})),
+    Role.SUPERVISOR: RoleGrant(frozenset(_SUPERVISOR), frozenset({S.ALL}), takes_cases=True),
+    Role.AUDITOR: RoleGrant(frozenset(_AUDITOR), frozenset({S.ALL})),
+    Role.ADMIN: RoleGrant(frozenset(_ADMIN)),
 }
+"""The role table. Keys are role names as stored on users (`Role` names the built-in ones)."""
 
 # Permissions that only ever read. An auditor's set must stay inside it (checked by a test).
 READ_ONLY = frozenset(
@@ -154,11 +188,17 @@ READ_ONLY = frozenset(
 )
 
 
-def permissions_for(roles: list[str] | tuple[str, ...] | frozenset[str]) -> frozenset[Permission]:
-    granted: set[Permission] = set()
-    for role in roles:
-        try:
-            granted |= ROLE_PERMISSIONS[Role(role)]
-        except ValueError:
-            continue  # an unknown role grants nothing
-    return frozenset(granted)
+def _grants(roles: Iterable[str]) -> list[RoleGrant]:
+    return [ROLES[role] for role in roles if role in ROLES]  # an unknown role grants nothing
+
+
+def permissions_for(roles: Iterable[str]) -> frozenset[Permission]:
+    return frozenset(p for grant in _grants(roles) for p in grant.permissions)
+
+
+def case_scopes_for(roles: Iterable[str]) -> frozenset[CaseScope]:
+    return frozenset(s for grant in _grants(roles) for s in grant.case_scopes)
+
+
+def takes_cases(roles: Iterable[str]) -> bool:
+    return any(grant.takes_cases for grant in _grants(roles))

@@ -1,14 +1,9 @@
 """Object- and field-level access to cases: the one place that decides which cases a member of staff sees.
 
-Object level (which cases), by role, the union over a user's roles:
-
-| role | cases in scope |
-|---|---|
-| operator | all (to find a caller's case, read its status and log contacts) |
-| case officer | assigned to them, unassigned, and any awaiting a second signature (so a colleague can confirm) |
-| coordinator | cases in a handover state (`handover_planned`, `handover_done`) |
-| supervisor, auditor | all |
-| admin | none (no case work by default) |
+Object level (which cases): each role's case scopes are a column of the one role table
+(`app.auth.permissions.ROLES`); a user sees the union over their roles. Today: operators, supervisors and auditors
+see all cases; case officers those assigned to them, unassigned ones and any awaiting a second signature (so a
+colleague can confirm); coordinators cases in a handover state; admins none.
 
 Everything outside the scope is simply not found (404), never 403: existence does not leak.
 
@@ -21,48 +16,41 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from app.auth.permissions import Permission, Role
+from app.auth.permissions import CaseScope, Permission, case_scopes_for
 from app.auth.principals import StaffPrincipal
 from app.cases.models import Case, CaseState
 from app.cases.references import parse_reference
 from app.errors import NotFound
 
 HANDOVER_STATES = frozenset({CaseState.HANDOVER_PLANNED.value, CaseState.HANDOVER_DONE.value})
-ALL_CASES_ROLES = frozenset({Role.OPERATOR.value, Role.SUPERVISOR.value, Role.AUDITOR.value})
+
+
+def _condition(scope: CaseScope, principal: StaffPrincipal) -> ColumnElement[bool]:
+    match scope:
+        case CaseScope.ALL:
+            return true()
+        case CaseScope.ASSIGNED_TO_THEM:
+            return Case.assigned_officer_id == principal.user_id
+        case CaseScope.UNASSIGNED:
+            return Case.assigned_officer_id.is_(None)
+        case CaseScope.AWAITING_SECOND_SIGNATURE:
+            return Case.has_pending_proposal.is_(True)
+        case CaseScope.IN_HANDOVER:
+            return Case.state.in_(sorted(HANDOVER_STATES))
 
 
 def case_scope(principal: StaffPrincipal) -> ColumnElement[bool]:
-    """A WHERE clause over `Case` selecting exactly the cases `principal` may see."""
-    roles = set(principal.roles)
-    if roles & ALL_CASES_ROLES:
+    """A WHERE clause over `Case` selecting exactly the cases `principal` may see (nothing without a scope)."""
+    scopes = case_scopes_for(principal.roles)
+    if CaseScope.ALL in scopes:
         return true()
-    conditions: list[ColumnElement[bool]] = []
-    if Role.CASE_OFFICER.value in roles:
-        conditions += [
-            Case.assigned_officer_id == principal.user_id,
-            Case.assigned_officer_id.is_(None),
-            Case.has_pending_proposal.is_(True),
-        ]
-    if Role.COORDINATOR.value in roles:
-        conditions.append(Case.state.in_(sorted(HANDOVER_STATES)))
+    conditions = [_condition(scope, principal) for scope in sorted(scopes)]
     return or_(*conditions) if conditions else false()
 
 
 def scoped_cases(principal: StaffPrincipal) -> Select[Case]:
     """`select(Case)` restricted to the principal's scope; add filters, ordering and paging to it."""
     return select(Case).where(case_scope(principal))
-
-
-def is_in_scope(principal: StaffPrincipal, case: Case) -> bool:
-    """The same rule as `case_scope`, for a case already loaded."""
-    roles = set(principal.roles)
-    if roles & ALL_CASES_ROLES:
-        return True
-    if Role.CASE_OFFICER.value in roles and (
-        case.assigned_officer_id in (None, principal.user_id) or case.has_pending_proposal
-    ):
-        return True
-    return Role.COORDINATOR.value in roles and case.state in HANDOVER_STATES
 
 
 def get_case_for(session: Session, principal: StaffPrincipal, reference: str, *, for_update: bool = False) -> Case:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import Actor, record
 from app.audit.service import diff
-from app.auth.permissions import Role
+from app.auth.permissions import takes_cases
 from app.auth.principals import StaffPrincipal
 from app.cases import outcomes
 from app.cases.concurrency import require_version
@@ -34,8 +34,6 @@ from app.db import utcnow
 from app.errors import Conflict, Unprocessable
 from app.inquiries.models import Inquiry
 from app.staff.models import StaffUser
-
-ASSIGNABLE_ROLES = frozenset({Role.CASE_OFFICER.value, Role.SUPERVISOR.value})
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +283,7 @@ def assign_case(
     ensure_active(case)
     if officer_id is not None:
         officer = session.get(StaffUser, officer_id)
-        if officer is None or not officer.is_active or not ASSIGNABLE_ROLES & set(officer.roles):
+        if officer is None or not officer.is_active or not takes_cases(officer.roles):
             raise Unprocessable.field("#/officer_id", "not an active case officer or supervisor")
     if case.assigned_officer_id == officer_id:
         return load_record(session, principal, case)

@@ -14,7 +14,6 @@ from app.console.labels import N_
 from app.console.rendering import render, zone_label
 from app.console.web import anonymous_language, clear_session_cookie, console_settings, headers, is_htmx, safe_next
 from app.db import utcnow
-from app.errors import register_html_errors
 
 MESSAGES: dict[int, tuple[str, str]] = {
     403: (N_("Not allowed"), N_("Your role does not allow this screen or action, or the form has expired.")),
@@ -61,7 +60,3 @@ def render_error(request: Request, status: int, code: str, extra_headers: dict[s
         status_code=status,
     )
     return headers(HTMLResponse(body, status_code=status, headers=kept), settings)
-
-
-def install() -> None:
-    register_html_errors("/staff", render_error)

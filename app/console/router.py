@@ -8,10 +8,8 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 
-from app.console import account, cases, casework, errors_html, inbox, intake, landing, supervision
+from app.console import account, cases, casework, inbox, intake, landing, supervision
 from app.console.web import FormRejected
-
-errors_html.install()
 
 router = APIRouter()
 for module in (landing, account, supervision, intake, inbox, casework, cases):

@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import record
-from app.auth.permissions import Permission
 from app.auth.principals import StaffPrincipal
 from app.cases.models import Case
 from app.errors import NotFound
+from app.handovers.documents import sees_documents
 from app.handovers.models import SLOT_STATES, Handover, Traveller
 from app.handovers.service import travellers_of
 from app.reference.models import BorderCrossing, EscortTeam, HandoverPoint, TransitHub
@@ -57,7 +57,7 @@ def daily_manifest(session: Session, *, principal: StaffPrincipal, point_id: uui
     if point is None:
         raise NotFound("No such handover point.")
     zone = ZoneInfo(point.time_zone)
-    with_documents = principal.can(Permission.HANDOVER_TRAVELLER_DOCUMENTS)
+    with_documents = sees_documents(principal)
     columns = BASE_COLUMNS + (DOCUMENT_COLUMNS if with_documents else [])
     rows = session.execute(
         select(Handover, Case.reference, TransitHub.name_en, BorderCrossing, EscortTeam.name)

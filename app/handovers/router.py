@@ -23,6 +23,7 @@ from app.auth.principals import StaffPrincipal
 from app.concurrency import PRECONDITION_RESPONSES, IfMatchDep, etag
 from app.deps import SessionDep
 from app.handovers import instructions, lifecycle, pdf, planning, scheduling, service
+from app.handovers.documents import sees_documents
 from app.handovers.models import Handover, HandoverState, HandoverType, Traveller
 from app.handovers.schemas import (
     AcknowledgeIn,
@@ -70,7 +71,7 @@ def _present(session: SessionDep, principal: StaffPrincipal, response: Response,
 
 
 def _traveller_out(principal: StaffPrincipal, traveller: Traveller) -> TravellerOut:
-    if principal.can(Permission.HANDOVER_TRAVELLER_DOCUMENTS):
+    if sees_documents(principal):
         return TravellerWithDocumentsOut.model_validate(traveller)
     return TravellerOut.model_validate(traveller)
 

@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 
 from app.audit import record
 from app.audit.service import diff
-from app.auth.permissions import Permission
 from app.auth.principals import StaffPrincipal
 from app.cases.models import Case
 from app.cases.workflow import add_event
 from app.concurrency import require_version
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, NotFound
+from app.handovers.documents import require_documents, sees_documents
 from app.handovers.models import OPEN_STATES, Handover, HandoverSchedule, HandoverState, HandoverType, Traveller
 from app.handovers.policies import check_eligible
 from app.handovers.schemas import (
@@ -86,11 +86,6 @@ def load_case(session: Session, case_id: uuid.UUID, *, for_update: bool = False)
     return case
 
 
-def _check_document_permission(principal: StaffPrincipal, has_documents: bool) -> None:
-    if has_documents and not principal.can(Permission.HANDOVER_TRAVELLER_DOCUMENTS):
-        raise Forbidden(f"Your role may not record identity documents ({Permission.HANDOVER_TRAVELLER_DOCUMENTS}).")
-
-
 def create_handover(session: Session, *, principal: StaffPrincipal, data: HandoverCreate) -> Handover:
     """Request a handover for a case whose outcome allows it; the case timeline records the request."""
     case = load_case(session, data.case_id, for_update=True)
@@ -103,7 +98,7 @@ def create_handover(session: Session, *, principal: StaffPrincipal, data: Handov
             "This case already has an open handover; cancel it before requesting another.",
             handover_id=str(open_one),
         )
-    _check_document_permission(principal, any(t.has_documents for t in data.travellers))
+    require_documents(principal, any(t.has_documents for t in data.travellers))
     handover = Handover(
         case_id=case.id,
         type=data.type.value,
@@ -183,7 +178,7 @@ def add_traveller(
 ) -> tuple[Handover, Traveller]:
     handover = load_for_change(session, handover_id, if_match)
     _require_open(handover)
-    _check_document_permission(principal, data.has_documents)
+    require_documents(principal, data.has_documents)
     count = session.execute(select(func.count()).where(Traveller.handover_id == handover.id)).scalar_one()
     if count >= 10:
         raise Conflict("A handover has at most 10 travellers.")
@@ -221,7 +216,7 @@ def update_traveller(
 ) -> tuple[Handover, Traveller]:
     handover = load_for_change(session, handover_id, if_match)
     _require_open(handover)
-    _check_document_permission(principal, data.has_documents)
+    require_documents(principal, data.has_documents)
     traveller = _traveller(session, handover, traveller_id)
     before = traveller_snapshot(traveller)
     for name, value in data.model_dump(exclude_unset=True).items():
@@ -391,7 +386,7 @@ def present(session: Session, *, principal: StaffPrincipal, handover: Handover) 
     Pending changes are flushed first, so the `version` shown (and the ETag built from it) is the one stored.
     """
     session.flush()
-    with_documents = principal.can(Permission.HANDOVER_TRAVELLER_DOCUMENTS)
+    with_documents = sees_documents(principal)
     out = handover_out(session, handover, with_documents=with_documents)
     if with_documents and any(
         t.document_number or t.document_type or t.document_expires_on for t in travellers_of(session, handover.id)

@@ -10,7 +10,6 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.config import Settings
-from app.errors import register_html_errors
 from app.portal.rendering import render
 from app.portal.texts import N_
 from app.portal.web import clear_session_cookie, language_of, portal_settings, safe_next, security_headers
@@ -51,7 +50,3 @@ def render_error(request: Request, status: int, code: str, headers: dict[str, st
         csrf_token="",
     )
     return security_headers(HTMLResponse(body, status_code=status, headers=kept), settings)
-
-
-def install() -> None:
-    register_html_errors("/portal", render_error)

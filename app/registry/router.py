@@ -15,6 +15,7 @@ from app.metrics import observe_lookup
 from app.pagination import Page, PageDep
 from app.registry import imports, lookup, service
 from app.registry.models import ConfirmationLevel, PersonStatus
+from app.registry.policies import sees_restricted
 from app.registry.schemas import (
     CandidateOut,
     ImportErrorOut,
@@ -96,7 +97,7 @@ def search_persons(
 @router.get("/persons/{person_id}", response_model=RegistryPersonRestrictedOut | RegistryPersonOut)
 def get_person(person_id: uuid.UUID, principal: Reader, session: SessionDep) -> RegistryPersonOut:
     """One registry person; restricted fields (health, internment, prisoner number, burial) only for officers."""
-    restricted = principal.can(Permission.REGISTRY_READ_RESTRICTED)
+    restricted = sees_restricted(principal)
     person = service.get_person(session, actor=principal.actor, person_id=person_id, restricted=restricted)
     return person_out(principal, person)
 

@@ -10,11 +10,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.auth.permissions import Permission
 from app.auth.principals import StaffPrincipal
 from app.matching import Interpretation
 from app.registry.lookup import Candidate, explanation_json
 from app.registry.models import RegistryImport, RegistryPerson
+from app.registry.policies import sees_restricted
 
 
 class LookupIn(BaseModel):
@@ -179,7 +179,7 @@ class RegistryPersonRestrictedOut(RegistryPersonOut):
 
 def person_out(principal: StaffPrincipal, person: RegistryPerson) -> RegistryPersonOut:
     """The schema the caller's role allows: restricted fields only with REGISTRY_READ_RESTRICTED."""
-    if principal.can(Permission.REGISTRY_READ_RESTRICTED):
+    if sees_restricted(principal):
         return RegistryPersonRestrictedOut.model_validate(person)
     return RegistryPersonOut.model_validate(person)
 
