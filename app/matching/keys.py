@@ -44,6 +44,10 @@ from app.matching.dates import AgeRange, PartialDate
 from app.matching.model import LookupQuery, PersonRecord
 from app.matching.parse import NameField, ParsedPerson, initial_of, parse_query, parse_record
 
+KEY_SCHEME = 1
+"""The version of the key scheme below. Bump it with any change to the keys a record or a query gets: a registry
+stamped with an older scheme then refuses lookups until `liaison registry rekey` rebuilt its keys."""
+
 _MAX_KEY = 64
 
 

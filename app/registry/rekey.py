@@ -1,7 +1,8 @@
 """Rebuilding the lookup keys of the whole registry, in one transaction.
 
-Needed when the engine's key scheme changes (an upgrade of `app.matching`): stored keys are the engine's output at
-import time, and old keys would no longer meet new queries. Readers keep seeing the old keys until the commit.
+Needed when the engine's key scheme changes (an upgrade of `app.matching` bumps `KEY_SCHEME`): stored keys are the
+engine's output at import time, and old keys would no longer meet new queries, so a registry stamped with an older
+scheme refuses lookups until this ran. Readers keep seeing the old keys until the commit.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def rebuild_keys(session: Session) -> int:
         storage.add_counts(session, counts)
         persons += len(rows)
         after = rows[-1]["id"]
+    storage.stamp_key_scheme(session)
     record(
         session, actor=system_actor(), action="registry.rekeyed", target_type="registry", details={"persons": persons}
     )

@@ -28,6 +28,7 @@ from sqlalchemy import TextClause, bindparam, text
 from sqlalchemy.orm import Session
 
 from app.db import is_postgresql
+from app.errors import Conflict
 from app.matching import (
     LookupQuery,
     Match,
@@ -38,6 +39,7 @@ from app.matching import (
     query_keys,
     record_keys,
 )
+from app.matching.keys import KEY_SCHEME
 
 CANDIDATE_CAP = 100
 """Retrieved persons scored per lookup (the best-keyed first); results equal `MemoryIndex(candidate_cap=100)`.
@@ -57,6 +59,12 @@ def digest(key: str) -> int:
 
 TOTAL_KEY = digest("\x00registry:total-persons")
 """The `registry_key_count` row that holds the number of registry persons."""
+SCHEME_KEY = digest("\x00registry:key-scheme")
+"""The `registry_key_count` row that holds the key scheme (`app.matching.keys.KEY_SCHEME`) the stored keys follow."""
+
+
+class RegistryKeysStale(Conflict):
+    code, title = "registry-keys-stale", "The registry's lookup keys are out of date"
 
 
 def split_alternate(name: str) -> tuple[str | None, str | None, str | None]:
@@ -230,6 +238,19 @@ def add_counts(session: Session, deltas: Counter[int]) -> None:
     cur.close()
 
 
+def is_empty(session: Session) -> bool:
+    """No person counted yet (read before a batch adds the first ones)."""
+    return session.execute(text("SELECT 1 FROM registry_key_count WHERE key = :k"), {"k": TOTAL_KEY}).first() is None
+
+
+def stamp_key_scheme(session: Session) -> None:
+    """Record that the stored keys follow the engine's current scheme (after a rekey, or a first import)."""
+    session.execute(text("DELETE FROM registry_key_count WHERE key = :k"), {"k": SCHEME_KEY})
+    session.execute(
+        text("INSERT INTO registry_key_count (key, count) VALUES (:k, :v)"), {"k": SCHEME_KEY, "v": KEY_SCHEME}
+    )
+
+
 def refresh_statistics(session: Session) -> None:
     """After bulk changes: fresh planner statistics, or PostgreSQL may scan the key table instead of probing it."""
     if is_postgresql(session):
@@ -274,10 +295,19 @@ def frequencies(session: Session, query: LookupQuery) -> tuple[dict[str, int], i
     """The counts of the query's frequency keys (by key string, as `score` wants them) and the registry total."""
     wanted = {k: digest(k) for k in query_frequency_keys(query)}
     statement = _COUNTS_PG if is_postgresql(session) else _COUNTS_SQLITE
-    rows = session.execute(statement, {"keys": sorted({*wanted.values(), TOTAL_KEY})})
+    rows = session.execute(statement, {"keys": sorted({*wanted.values(), TOTAL_KEY, SCHEME_KEY})})
     found: dict[int, int] = {int(k): int(c) for k, c in rows}
+    total = found.get(TOTAL_KEY, 0)
+    if total and found.get(SCHEME_KEY) != KEY_SCHEME:
+        raise RegistryKeysStale(
+            "The registry's lookup keys were built by an older version of the lookup engine "
+            f"(key scheme {found.get(SCHEME_KEY, 'unknown')}, the engine uses {KEY_SCHEME}), so lookups would miss "
+            "people. An administrator must run `liaison registry rekey` first.",
+            stored_scheme=found.get(SCHEME_KEY),
+            engine_scheme=KEY_SCHEME,
+        )
     counts = {key: found[d] for key, d in wanted.items() if d in found}
-    return counts, found.get(TOTAL_KEY, 0)
+    return counts, total
 
 
 def count_deltas(keys: Iterable[int], sign: int, into: Counter[int]) -> None:

@@ -139,6 +139,7 @@ def write_batch(session: Session, job: RegistryImport, prepared: PreparedBatch) 
         updates.append((*(values[c] for c in DATA_COLUMNS), digest, job.id, person_id))
         result.updated += 1
     counts[storage.TOTAL_KEY] += result.created
+    first_persons = result.created > 0 and storage.is_empty(session)
     now = utcnow()
     if is_postgresql(session):
         _write_persons_pg(session, inserts, updates, now)
@@ -148,6 +149,8 @@ def write_batch(session: Session, job: RegistryImport, prepared: PreparedBatch) 
     storage.delete_keys(session, removed_keys)
     storage.insert_keys(session, added_keys)
     storage.add_counts(session, counts)
+    if first_persons:
+        storage.stamp_key_scheme(session)
     _write_errors(session, job, prepared.errors)
     return result
 
