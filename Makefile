@@ -12,7 +12,7 @@ TEST_WORKERS ?= auto
 PIP_COMPILE = $(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --no-emit-index-url \
 	--no-emit-find-links
 
-.PHONY: install lock run test fuzz lint typecheck pytest openapi migrate bench-lookup bench-import bench-mail bench-audit bench-http bench-intake clean portal-messages console-messages
+.PHONY: install lock run test fuzz lint typecheck pytest openapi migrate bench-lookup bench-import bench-mail bench-audit bench-http bench-intake clean portal-messages console-messages handovers-messages
 
 install: $(STAMP)
 
@@ -89,6 +89,12 @@ portal-messages: install
 	mkdir -p var
 	$(BIN)/pybabel extract -F app/portal/babel.cfg -k N_ --no-location --sort-output -o var/portal.pot .
 	for lang in ru uk; do $(BIN)/pybabel update -D portal -i var/portal.pot -d app/i18n/locale -l $$lang --no-fuzzy-matching --ignore-obsolete --width 120; done
+
+# Re-extract the handovers' messages (travel instructions) and merge them into the ru/uk catalogs (then translate).
+handovers-messages: install
+	mkdir -p var
+	$(BIN)/pybabel extract -F app/handovers/babel.cfg -k N_ --no-location --sort-output -o var/handovers.pot .
+	for lang in ru uk; do $(BIN)/pybabel update -D handovers -i var/handovers.pot -d app/i18n/locale -l $$lang --no-fuzzy-matching --ignore-obsolete --width 120; done
 
 # Re-extract the staff console's messages and merge them into the ru/uk catalogs (then translate the new entries).
 console-messages: install

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.responses import HTMLResponse
@@ -46,7 +46,7 @@ from app.handovers.schemas import (
     TravellerUpdate,
     TravellerWithDocumentsOut,
 )
-from app.i18n import negotiate_language
+from app.i18n import LanguageCode, negotiate_language
 from app.pagination import Page, PageDep
 
 router = APIRouter(prefix="/api/v1/handovers", tags=["handovers"])
@@ -55,7 +55,7 @@ Manager = Annotated[StaffPrincipal, require(Permission.HANDOVER_MANAGE)]
 Approver = Annotated[StaffPrincipal, require(Permission.HANDOVER_APPROVE)]
 HandoverView = HandoverWithDocumentsOut | HandoverOut
 TravellerView = TravellerWithDocumentsOut | TravellerOut
-Language = Annotated[Literal["ru", "uk", "en"] | None, Query(alias="lang", description="Defaults to Accept-Language")]
+Language = Annotated[LanguageCode | None, Query(alias="lang", description="Defaults to Accept-Language")]
 AcceptLanguage = Annotated[str | None, Header(alias="Accept-Language", include_in_schema=False)]
 INSTRUCTIONS_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 CHANGE = PRECONDITION_RESPONSES

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.cases.models import Relationship
 from app.handovers.models import DocumentType, HandoverType
+from app.i18n import LanguageCode
 from app.reference.schemas import Phone
 
 Reason = Annotated[str, Field(min_length=3, max_length=2000)]
@@ -349,7 +350,7 @@ class TravelInstructions(BaseModel):
     """What the family needs to travel, in their language. Family-safe: no escort's details, no other person's
     data, no internal notes; the handover point's location is not given (the escort brings them there)."""
 
-    language: Literal["ru", "uk", "en"]
+    language: LanguageCode
     case_reference: str
     handover_type: str
     title: str

@@ -19,6 +19,7 @@ from app.db import settings_of
 from app.family_access.notify import ACCESS_CODE, may_email
 from app.family_access.service import code_for_inquiry, current_case
 from app.handovers import family_plan
+from app.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from app.inquiries.models import Inquiry
 from app.notifications.sealing import SealError, unseal
 from app.notifications.service import OutgoingEmail, register_composer
@@ -43,7 +44,7 @@ def compose_access_code(session: Session, payload: dict[str, Any]) -> OutgoingEm
         code = unseal(settings, str(payload["sealed_code"]))
     except SealError:
         return None
-    language = inquiry.requester_language if inquiry.requester_language in ("ru", "uk", "en") else "ru"
+    language = inquiry.requester_language if inquiry.requester_language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
     portal = settings.portal
     body = render(
         "portal/email/access_code.txt",
@@ -105,7 +106,7 @@ def compose_update(session: Session, payload: dict[str, Any]) -> OutgoingEmail |
         return None
     if case is None or not _still_true(session, case, inquiry, kind):
         return None
-    language = inquiry.requester_language if inquiry.requester_language in ("ru", "uk", "en") else "ru"
+    language = inquiry.requester_language if inquiry.requester_language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
     portal = settings.portal
     body = render(
         "portal/email/update.txt",

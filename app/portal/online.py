@@ -26,13 +26,14 @@ from app.context import client_ip_var
 from app.db import utcnow
 from app.errors import TooManyRequests, Unprocessable
 from app.family_access import codes
+from app.i18n import SUPPORTED_LANGUAGES
 from app.portal import registration
 from app.portal.models import PortalSubmission
 from app.portal.schemas import OnlineInquiryCreated, OnlineInquiryIn
 
 RELATIONSHIPS = ("mother", "father", "spouse", "partner", "sibling", "child", "other_relative", "other")
 COUNTRIES = ("RU", "UA", "BY", "KZ", "MD", "GE", "AM", "AZ", "UZ", "KG", "TJ", "TM", "LV", "LT", "EE", "PL", "DE")
-LANGUAGES = ("ru", "uk", "en")
+LANGUAGES = SUPPORTED_LANGUAGES
 CONSENTS = ("consent_store", "consent_contact_email", "consent_contact_phone")
 ANONYMOUS = Actor("anonymous", ("anonymous",))
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from app.handovers.schemas import TravelInstructions
+from app.i18n import LanguageCode
 
 STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -61,7 +62,7 @@ class FamilySignIn(BaseModel):
 
     reference: str = Field(min_length=1, max_length=32)
     access_code: str = Field(min_length=1, max_length=64)
-    language: Literal["ru", "uk", "en"] | None = None
+    language: LanguageCode | None = None
 
 
 class FamilyTokenOut(BaseModel):
@@ -86,7 +87,7 @@ class FamilyStatusOut(BaseModel):
     """The family's view of its case, with every sentence already in the requested language."""
 
     reference: str
-    language: Literal["ru", "uk", "en"]
+    language: LanguageCode
     status: str = Field(description="Stable key: received, searching, in_captivity, released, deceased, not_found, ...")
     headline: str
     explanation: list[str]
@@ -132,7 +133,7 @@ class OnlineInquiryIn(BaseModel):
     requester_phone: str | None = Field(default=None, max_length=32)
     requester_city: str | None = Field(default=None, max_length=100)
     requester_country: str | None = Field(default=None, min_length=2, max_length=2)
-    requester_language: Literal["ru", "uk", "en"] = "ru"
+    requester_language: LanguageCode = "ru"
     consent_store: bool
     consent_contact_email: bool = False
     consent_contact_phone: bool = False
