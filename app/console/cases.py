@@ -14,12 +14,12 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from app.auth.permissions import Permission as P
+from app.auth.permissions import takes_cases
 from app.cases import family_messages, journal, queries, service
 from app.cases.queries import CaseSort, Queue
 from app.cases.references import is_reference
 from app.cases.schemas import CaseSummaryOut, case_view
 from app.cases.search import SearchFilters
-from app.cases.service import ASSIGNABLE_ROLES
 from app.console import nav
 from app.console.dependencies import staff_page
 from app.console.labels import N_
@@ -171,7 +171,7 @@ def case_context(session: Session, staff: StaffContext, reference: str, *, looku
 
 def _officers(session: Session) -> list[tuple[str, str]]:
     users, _ = staff_service.list_users(session, limit=200, offset=0, active=True)
-    return [(str(u.id), u.full_name) for u in users if set(u.roles) & ASSIGNABLE_ROLES]
+    return [(str(u.id), u.full_name) for u in users if takes_cases(u.roles)]
 
 
 @router.get("/cases/{reference}")

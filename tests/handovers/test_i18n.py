@@ -35,5 +35,7 @@ def test_handover_catalogs_translate_every_message_and_nothing_stale(lang):
         catalog = read_po(handle, locale=lang)
     missing = [m for m in messages if not catalog.get(m) or not catalog.get(m).string or catalog.get(m).fuzzy]
     assert not missing, f"{lang}: untranslated {missing[:5]} (run `make handovers-messages`, then translate)"
-    stale = sorted(str(m.id) for m in catalog if m.id and (m.id[0] if isinstance(m.id, tuple) else m.id) not in messages)
+    stale = sorted(
+        str(m.id) for m in catalog if m.id and (m.id[0] if isinstance(m.id, tuple) else m.id) not in messages
+    )
     assert not stale, f"{lang}: catalog entries no code uses {stale[:5]} (run `make handovers-messages`)"
