@@ -128,8 +128,7 @@ class DatabaseCollector(Collector):
             up.add_metric([], 0)
             families = []
         finally:
-            session.rollback()
-            session.close()
+            session.close()  # a read-only scrape: closing ends (rolls back) its transaction
         return [up, *families]
 
 
