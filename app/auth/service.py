@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.audit import Actor, record
@@ -208,3 +208,22 @@ def revoke_all_sessions(session: Session, user_id: uuid.UUID, reason: str) -> No
 
 def describe_permissions(user: StaffUser) -> list[str]:
     return sorted(p.value for p in permissions_for(user.roles))
+
+
+def lift_sign_in_throttle(session: Session, *, actor: Actor, username: str) -> int:
+    """An administrator lifts the sign-in pause of an account: its counted failures are forgotten. Audited.
+
+    Returns how many failures were forgotten. (The client-address counter is left alone: it protects against a
+    guesser, whoever the account is.)
+    """
+    key = username_key(username)
+    result = session.execute(delete(LoginFailure).where(LoginFailure.username_key == key))
+    forgotten = int(getattr(result, "rowcount", 0) or 0)
+    record(
+        session,
+        actor=actor,
+        action="auth.throttle_lifted",
+        target_type="staff_user",
+        details={"username_key": key[:16], "failures": forgotten},
+    )
+    return forgotten

@@ -8,11 +8,11 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 
-from app.console import account, cases, casework, inbox, intake, landing, supervision
+from app.console import account, admin, auditing, cases, casework, inbox, intake, landing, supervision
 from app.console.web import FormRejected
 
 router = APIRouter()
-for module in (landing, account, supervision, intake, inbox, casework, cases):
+for module in (landing, account, supervision, intake, inbox, casework, cases, auditing, admin):
     router.include_router(module.router)
 
 

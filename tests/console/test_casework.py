@@ -121,3 +121,18 @@ def test_scope_out_of_scope_cases_are_404_and_other_roles_screens_403(client, se
     assert coordinator.get(f"/staff/cases/{reference}").status_code == 404
     admin = sign_in(client, add_staff(session_factory, "admin"))
     assert admin.get(f"/staff/cases/{reference}").status_code == 403
+
+
+def test_each_roles_screens_are_closed_to_the_others(client, session_factory):
+    screens = {
+        "/staff/calls/new": {"operator", "case_officer", "supervisor"},
+        "/staff/cases": {"case_officer", "supervisor"},
+        "/staff/dashboard": {"supervisor"},
+        "/staff/audit": {"supervisor", "auditor"},
+        "/staff/admin/users": {"admin"},
+    }
+    for role in ("operator", "case_officer", "coordinator", "supervisor", "auditor", "admin"):
+        console = sign_in(client, add_staff(session_factory, role))
+        for path, allowed in screens.items():
+            status = console.get(path).status_code
+            assert status == (200 if role in allowed else 403), (role, path, status)
