@@ -21,6 +21,8 @@ from app.db import utcnow
 ALGORITHM = "HS256"
 TokenType = Literal["access", "refresh", "family"]
 REQUIRED_CLAIMS = ("exp", "iat", "sub", "jti", "aud", "iss", "typ")
+# Clocks of the processes that issue and check tokens may differ a little; more than this is a forged or broken iat.
+CLOCK_SKEW = timedelta(seconds=30)
 
 
 class InvalidToken(Exception):
@@ -102,7 +104,7 @@ def decode(settings: Settings, token: str, *, expected_type: TokenType) -> Token
     if payload["typ"] != expected_type:
         raise InvalidToken("wrong token type")
     try:
-        return TokenClaims(
+        claims = TokenClaims(
             sub=str(payload["sub"]),
             jti=str(payload["jti"]),
             typ=payload["typ"],
@@ -110,5 +112,23 @@ def decode(settings: Settings, token: str, *, expected_type: TokenType) -> Token
             expires_at=datetime.fromtimestamp(int(payload["exp"]), tz=utcnow().tzinfo),
             sid=str(payload["sid"]) if payload.get("sid") is not None else None,
         )
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError, OSError) as exc:
         raise InvalidToken("malformed claims") from exc
+    # A token "issued" in the future, or living longer than this service ever issues one of its type, was not made
+    # here as claimed (a leaked key minting long-lived tokens, or a clock far off): refuse it whatever its signature.
+    if claims.issued_at > utcnow() + CLOCK_SKEW:
+        raise InvalidToken("issued in the future")
+    if claims.expires_at - claims.issued_at > max_lifetime(settings, claims.typ):
+        raise InvalidToken("lifetime longer than allowed")
+    return claims
+
+
+def max_lifetime(settings: Settings, typ: TokenType) -> timedelta:
+    """The longest lifetime this service gives a token of type `typ` (with the clock skew allowed)."""
+    if typ == "access":
+        longest = timedelta(minutes=settings.access_token_minutes)
+    elif typ == "refresh":
+        longest = timedelta(days=settings.refresh_token_days)
+    else:
+        longest = timedelta(hours=settings.portal.absolute_hours)
+    return longest + CLOCK_SKEW

@@ -125,3 +125,26 @@ def test_call_with_token_signed_by_other_key_is_rejected(client, staff):
 def test_call_with_garbage_token_is_rejected(client):
     for token in ("", "abc", "a.b.c", "Bearer", "x" * 5000):
         assert me(client, token) == 401
+
+
+def test_call_with_token_issued_in_the_future_is_rejected(client, staff):
+    now = int(time.time())
+    future = jwt.encode(claims_for(staff, iat=now + 3600, exp=now + 3900), TEST_SIGNING_KEY, algorithm="HS256")
+    assert me(client, future) == 401
+
+
+def test_call_with_token_issued_within_clock_skew_is_accepted(client, staff):
+    now = int(time.time())
+    token = jwt.encode(claims_for(staff, iat=now + 10, exp=now + 300), TEST_SIGNING_KEY, algorithm="HS256")
+    assert me(client, token) == 200
+
+
+def test_call_with_token_living_longer_than_any_issued_is_rejected(client, staff):
+    now = int(time.time())
+    # Validly signed, issued now, but for a year: this service never issues an access token over 15 minutes.
+    forever = jwt.encode(claims_for(staff, iat=now, exp=now + 365 * 86400), TEST_SIGNING_KEY, algorithm="HS256")
+    assert me(client, forever) == 401
+    refresh = jwt.encode(
+        claims_for(staff, typ="refresh", iat=now, exp=now + 365 * 86400), TEST_SIGNING_KEY, algorithm="HS256"
+    )
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": refresh}).status_code == 401
