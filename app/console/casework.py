@@ -337,7 +337,7 @@ async def reissue_code(
         reference,
         values,
         lambda: portal_staff.reissue(
-            session, settings, reference=reference, inquiry_id=inquiry_id, actor=staff.principal.actor
+            session, settings, principal=staff.principal, reference=reference, inquiry_id=inquiry_id
         ),
     )
     context = case_context(session, staff, reference)

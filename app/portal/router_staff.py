@@ -34,7 +34,7 @@ def reissue_access_code(
 
     The code is in this response only: read it out to the requester. It is also emailed when they consented.
     """
-    issued = staff.reissue(session, settings, reference=reference, inquiry_id=inquiry_id, actor=principal.actor)
+    issued = staff.reissue(session, settings, principal=principal, reference=reference, inquiry_id=inquiry_id)
     return AccessCodeIssued(
         inquiry_id=issued.inquiry_id,
         access_code=issued.access_code,
@@ -52,7 +52,7 @@ def revoke_access_code(
     session: SessionDep,
 ) -> None:
     """Withdraw this requester's portal access (e.g. a lost phone); signed-in sessions end at once."""
-    staff.revoke(session, reference=reference, inquiry_id=inquiry_id, actor=principal.actor)
+    staff.revoke(session, principal=principal, reference=reference, inquiry_id=inquiry_id)
 
 
 @router.get("/{reference}/portal-access", response_model=PortalAccessOut)
@@ -62,7 +62,7 @@ def portal_access(
     session: SessionDep,
 ) -> PortalAccessOut:
     """Each requester's code status and the recent sign-in lockouts on this case's reference."""
-    result = staff.summary(session, reference=reference)
+    result = staff.summary(session, principal=principal, reference=reference)
     return PortalAccessOut(
         reference=result.reference,
         locked_now=result.locked_now,

@@ -12,8 +12,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.audit import Actor
+from app.audit import record
+from app.auth.principals import StaffPrincipal
 from app.cases.models import Case
+from app.cases.policies import get_case_for
 from app.config import Settings
 from app.db import utcnow
 from app.errors import NotFound
@@ -44,37 +46,37 @@ class PortalAccessSummary:
     locked_now: bool
 
 
-def _case(session: Session, reference: str) -> Case | None:
-    """The case under exactly this reference (staff see merged cases as they are, not their survivor)."""
-    canonical = access.normalize_reference(reference)
-    if canonical is None:
-        return None
-    return session.execute(select(Case).where(Case.reference == canonical)).scalar_one_or_none()
+def _case_and_inquiry(
+    session: Session, principal: StaffPrincipal, reference: str, inquiry_id: uuid.UUID
+) -> tuple[Case, Inquiry]:
+    """The case through the one scoped lookup (out of scope is 404, as everywhere), then its inquiry.
 
-
-def _case_and_inquiry(session: Session, reference: str, inquiry_id: uuid.UUID) -> tuple[Case, Inquiry]:
-    case = _case(session, reference)
+    A family's code opens the family's view of the case: whoever may not see the case may not hand out its key.
+    Staff see merged cases as they are, not their survivor.
+    """
+    case = get_case_for(session, principal, reference)
     inquiry = session.get(Inquiry, inquiry_id)
-    if case is None or inquiry is None or inquiry.case_id != case.id:
+    if inquiry is None or inquiry.case_id != case.id:
         raise NotFound("No such inquiry on this case.")
     return case, inquiry
 
 
-def reissue(session: Session, settings: Settings, *, reference: str, inquiry_id: uuid.UUID, actor: Actor) -> IssuedCode:
-    case, inquiry = _case_and_inquiry(session, reference, inquiry_id)
-    return hand_off_access_code(session, settings, case=case, inquiry=inquiry, actor=actor)
+def reissue(
+    session: Session, settings: Settings, *, principal: StaffPrincipal, reference: str, inquiry_id: uuid.UUID
+) -> IssuedCode:
+    case, inquiry = _case_and_inquiry(session, principal, reference, inquiry_id)
+    return hand_off_access_code(session, settings, case=case, inquiry=inquiry, actor=principal.actor)
 
 
-def revoke(session: Session, *, reference: str, inquiry_id: uuid.UUID, actor: Actor) -> None:
-    case, inquiry = _case_and_inquiry(session, reference, inquiry_id)
-    if not access.revoke_access_code(session, case=case, inquiry=inquiry, actor=actor):
+def revoke(session: Session, *, principal: StaffPrincipal, reference: str, inquiry_id: uuid.UUID) -> None:
+    case, inquiry = _case_and_inquiry(session, principal, reference, inquiry_id)
+    if not access.revoke_access_code(session, case=case, inquiry=inquiry, actor=principal.actor):
         raise NotFound("This requester has no access code to revoke.")
 
 
-def summary(session: Session, *, reference: str) -> PortalAccessSummary:
-    case = _case(session, reference)
-    if case is None:
-        raise NotFound("No such case.")
+def summary(session: Session, *, principal: StaffPrincipal, reference: str) -> PortalAccessSummary:
+    """Who can sign in to the case's family view, and its recent lockouts; a read of personal data, audited."""
+    case = get_case_for(session, principal, reference)
     now = utcnow()
     inquiries = session.execute(
         select(Inquiry.id).where(Inquiry.case_id == case.id).order_by(Inquiry.received_at, Inquiry.id)
@@ -106,6 +108,14 @@ def summary(session: Session, *, reference: str) -> PortalAccessSummary:
             )
         )
     lockouts = throttle.recent_lockouts(session, case.id)
+    record(
+        session,
+        actor=principal.actor,
+        action="case.portal_access_viewed",
+        target_type="case",
+        target_id=case.id,
+        details={"requesters": len(requesters)},
+    )
     return PortalAccessSummary(
         reference=case.reference,
         requesters=requesters,
