@@ -21,6 +21,7 @@ from app.auth.permissions import Permission as P
 from app.cases.models import Relationship
 from app.console import forms, nav
 from app.console.dependencies import staff_page
+from app.console.idempotent import claim_form
 from app.console.intake import CHECKBOXES, DATES, FIELDS
 from app.console.intake import _duplicates as duplicate_panel
 from app.console.labels import N_
@@ -191,20 +192,9 @@ async def create_inquiry(
         _reject(request, session, settings, staff, mail_id, values, errors=_identity(forms.field_errors(exc)))
     key = values.get("idempotency_key", "")[:64]
     path = f"/staff/inbox/{mail_id}/inquiry"
-    claimed: uuid.UUID | None = None
-    if key:
-        body = json.dumps(document, sort_keys=True, ensure_ascii=False).encode()
-        claim = idempotency.claim(
-            session,
-            principal=str(staff.principal.user_id),
-            key=key,
-            request_hash=idempotency.fingerprint("POST", path, body),
-            method="POST",
-            path=path,
-        )
-        if isinstance(claim, StoredResponse):
-            return _done(request, settings, staff, json.loads(claim.body), status_code=claim.status_code)
-        claimed = claim
+    claimed = claim_form(session, principal=staff.principal, key=key, path=path, document=document)
+    if isinstance(claimed, StoredResponse):
+        return _done(request, settings, staff, json.loads(claimed.body), status_code=claimed.status_code)
     try:
         created, _ = triage.create_inquiry(session, principal=staff.principal, mail_id=mail_id, data=data)
     except (Unprocessable, NotFound) as exc:

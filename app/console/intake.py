@@ -21,6 +21,7 @@ from app.auth.permissions import Permission as P
 from app.cases.models import Relationship
 from app.console import forms, nav
 from app.console.dependencies import staff_page
+from app.console.idempotent import claim_form
 from app.console.labels import N_
 from app.console.sessions import StaffContext
 from app.console.web import FormRejected, page
@@ -171,20 +172,9 @@ async def log_call(request: Request, session: SessionDep, settings: SettingsDep,
         except Unprocessable as phone_problem:
             errors.update(forms.field_errors(phone_problem))
         _invalid(request, session, settings, staff, values, errors)
-    claimed: uuid.UUID | None = None
-    if key:
-        body = json.dumps(document, sort_keys=True, ensure_ascii=False).encode()
-        claim = idempotency.claim(
-            session,
-            principal=str(staff.principal.user_id),
-            key=key,
-            request_hash=idempotency.fingerprint("POST", PATH, body),
-            method="POST",
-            path=PATH,
-        )
-        if isinstance(claim, StoredResponse):
-            return _done(request, settings, staff, json.loads(claim.body), status_code=claim.status_code)
-        claimed = claim
+    claimed = claim_form(session, principal=staff.principal, key=key, path=PATH, document=document)
+    if isinstance(claimed, StoredResponse):
+        return _done(request, settings, staff, json.loads(claimed.body), status_code=claimed.status_code)
     try:
         created = inquiries.create_inquiry(session, principal=staff.principal, data=data)
     except (Unprocessable, NotFound) as exc:
